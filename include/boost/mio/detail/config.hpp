@@ -1,0 +1,36 @@
+//
+// boost/mio/detail/config.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Link-mode configuration, as Boost.JSON does it:
+//  - default: a compiled library (libboost_mio); BOOST_MIO_DECL marks the
+//    out-of-line functions exported from it (hidden visibility elsewhere);
+//  - BOOST_MIO_HEADER_ONLY: every .ipp is included by its header and
+//    BOOST_MIO_DECL becomes `inline`.
+
+#ifndef BOOST_MIO_DETAIL_CONFIG_HPP
+#define BOOST_MIO_DETAIL_CONFIG_HPP
+
+#include <boost/config.hpp>
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  define BOOST_MIO_DECL inline
+#elif defined(BOOST_MIO_SOURCE)
+#  define BOOST_MIO_DECL BOOST_SYMBOL_EXPORT
+#else
+#  define BOOST_MIO_DECL BOOST_SYMBOL_IMPORT
+#endif
+
+#if !defined(__linux__)
+#  error "Boost.Mio: only the Linux epoll backend exists so far"
+#endif
+
+// C++20 adds the event_source concept.
+#if defined(__cpp_concepts) && __cpp_concepts >= 201907L
+#  define BOOST_MIO_HAS_CONCEPTS 1
+#endif
+
+#endif // BOOST_MIO_DETAIL_CONFIG_HPP

@@ -1,0 +1,125 @@
+//
+// boost/mio/detail/epoll_selector.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// The Linux backend: epoll for readiness, eventfd for the waker.
+// The contract is written in detail/selector.hpp.
+
+#ifndef BOOST_MIO_DETAIL_EPOLL_SELECTOR_HPP
+#define BOOST_MIO_DETAIL_EPOLL_SELECTOR_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/selector_state.hpp>
+#include <boost/mio/events.hpp>
+#include <boost/mio/interest.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+namespace boost {
+namespace mio {
+namespace detail {
+
+class epoll_selector
+{
+public:
+    using native_handle_type = int;
+
+    epoll_selector() noexcept = default;
+    epoll_selector(epoll_selector&& other) noexcept
+        : fd_(other.fd_), state_(std::move(other.state_))
+    {
+        other.fd_ = -1;
+    }
+    epoll_selector& operator=(epoll_selector&& other) noexcept
+    {
+        if (this != &other)
+        {
+            close();
+            fd_ = other.fd_;
+            state_ = std::move(other.state_);
+            other.fd_ = -1;
+        }
+        return *this;
+    }
+    ~epoll_selector() { close(); }
+
+    BOOST_MIO_DECL void open(boost::system::error_code& ec);
+    BOOST_MIO_DECL epoll_selector try_clone(boost::system::error_code& ec) const;
+
+    BOOST_MIO_DECL void register_(int fd, std::size_t token, interest i,
+        boost::system::error_code& ec) const;
+    BOOST_MIO_DECL void reregister(int fd, std::size_t token, interest i,
+        boost::system::error_code& ec) const;
+    BOOST_MIO_DECL void deregister(int fd, boost::system::error_code& ec) const;
+
+    BOOST_MIO_DECL void select(events& evs,
+        std::optional<std::chrono::nanoseconds> timeout,
+        boost::system::error_code& ec);
+
+    int native_handle() const noexcept { return fd_; }
+    bool is_open() const noexcept { return fd_ >= 0; }
+    BOOST_MIO_DECL void close() noexcept;
+
+    selector_state* state() const noexcept { return state_.get(); }
+    const std::shared_ptr<selector_state>& shared_state() const noexcept { return state_; }
+
+private:
+    int fd_ = -1;
+    std::shared_ptr<selector_state> state_;
+};
+
+// The waker: an eventfd registered edge-triggered for reading. It is never
+// read: every write(2) to an eventfd wakes epoll again, so edge-triggered
+// registration reports each signal (mio does the same).
+class eventfd_waker
+{
+public:
+    eventfd_waker() noexcept = default;
+    eventfd_waker(eventfd_waker&& other) noexcept
+        : fd_(other.fd_), state_(std::move(other.state_))
+    {
+        other.fd_ = -1;
+    }
+    eventfd_waker& operator=(eventfd_waker&& other) noexcept
+    {
+        if (this != &other)
+        {
+            close();
+            fd_ = other.fd_;
+            state_ = std::move(other.state_);
+            other.fd_ = -1;
+        }
+        return *this;
+    }
+    ~eventfd_waker() { close(); }
+
+    BOOST_MIO_DECL void open(const epoll_selector& sel, std::size_t token,
+        boost::system::error_code& ec);
+    BOOST_MIO_DECL void wake(boost::system::error_code& ec) const;
+    BOOST_MIO_DECL void close() noexcept;
+
+    int native_handle() const noexcept { return fd_; }
+    bool is_open() const noexcept { return fd_ >= 0; }
+
+private:
+    BOOST_MIO_DECL bool signal(boost::system::error_code& ec) const;
+
+    int fd_ = -1;
+    std::shared_ptr<selector_state> state_;
+};
+
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/detail/impl/epoll_selector.ipp>
+#endif
+
+#endif // BOOST_MIO_DETAIL_EPOLL_SELECTOR_HPP

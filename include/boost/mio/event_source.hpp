@@ -1,0 +1,98 @@
+//
+// boost/mio/event_source.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_EVENT_SOURCE_HPP
+#define BOOST_MIO_EVENT_SOURCE_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/interest.hpp>
+#include <boost/mio/token.hpp>
+#include <boost/system/error_code.hpp>
+#include <type_traits>
+#include <utility>
+
+namespace boost {
+namespace mio {
+
+class registry;
+
+/// Whether `S` can be registered with a registry.
+///
+/// A type is an event source when, for `S& s`, `const registry& r`,
+/// `token t`, `interest i` and `error_code& ec`, the three calls
+/// `s.register_(r, t, i, ec)`, `s.reregister(r, t, i, ec)` and
+/// `s.deregister(r, ec)` are valid. Library types forward them to the
+/// backend; a user type that owns several handles forwards them to its
+/// parts (e.g. two `posix::source_fd`s).
+///
+/// @par Example
+/// @code
+/// struct timer_pair {
+///     int a, b;
+///     void register_(const registry& r, token t, interest i, error_code& ec) {
+///         posix::source_fd(a).register_(r, t, i, ec);
+///         if (!ec) posix::source_fd(b).register_(r, t, i, ec);
+///     }
+///     // reregister, deregister likewise
+/// };
+/// static_assert(is_event_source_v<timer_pair>);
+/// @endcode
+template <class S, class = void>
+struct is_event_source : std::false_type
+{
+};
+
+template <class S>
+struct is_event_source<S,
+    std::void_t<
+        decltype(std::declval<S&>().register_(std::declval<const registry&>(),
+            std::declval<token>(), std::declval<interest>(),
+            std::declval<boost::system::error_code&>())),
+        decltype(std::declval<S&>().reregister(std::declval<const registry&>(),
+            std::declval<token>(), std::declval<interest>(),
+            std::declval<boost::system::error_code&>())),
+        decltype(std::declval<S&>().deregister(std::declval<const registry&>(),
+            std::declval<boost::system::error_code&>()))>>
+    : std::true_type
+{
+};
+
+template <class S>
+inline constexpr bool is_event_source_v = is_event_source<S>::value;
+
+#if defined(BOOST_MIO_HAS_CONCEPTS)
+/// The C++20 spelling of is_event_source.
+template <class S>
+concept event_source = requires(S& s, const registry& r, token t, interest i,
+    boost::system::error_code& ec) {
+    s.register_(r, t, i, ec);
+    s.reregister(r, t, i, ec);
+    s.deregister(r, ec);
+};
+#endif
+
+namespace detail {
+
+// Used by the registry's templates so that a wrong type fails with one
+// line that says what is missing, instead of a page of overload noise.
+template <class Source>
+constexpr void check_event_source() noexcept
+{
+    static_assert(is_event_source_v<std::remove_reference_t<Source>>,
+        "boost::mio: this type is not an event source. An event source has "
+        "members register_(const registry&, token, interest, error_code&), "
+        "reregister(const registry&, token, interest, error_code&) and "
+        "deregister(const registry&, error_code&); see "
+        "<boost/mio/event_source.hpp>.");
+}
+
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_EVENT_SOURCE_HPP

@@ -1,0 +1,103 @@
+//
+// boost/mio/poll.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_POLL_HPP
+#define BOOST_MIO_POLL_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/mio/events.hpp>
+#include <boost/mio/registry.hpp>
+#include <boost/system/error_code.hpp>
+#include <chrono>
+#include <optional>
+
+namespace boost {
+namespace mio {
+
+/// Owns the OS selector (an epoll instance on Linux) and waits on it.
+///
+/// Sources are registered through registry(); wait() blocks until one of
+/// them is ready. One thread at a time may call wait(); registering from
+/// other threads meanwhile is fine (use registry().try_clone()).
+///
+/// Move-only. The default constructor opens the selector (CLOEXEC); a
+/// moved-from poll is closed, and wait() on it reports `EBADF`.
+///
+/// @par Example
+/// @code
+/// boost::mio::poll poll;
+/// boost::mio::events evs(64);
+/// poll.registry().register_(src, boost::mio::token(0), boost::mio::interest::readable);
+/// for (;;) {
+///     poll.wait(evs);
+///     for (const auto& e : evs) { ... read until would_block ... }
+/// }
+/// @endcode
+class poll
+{
+public:
+    using native_handle_type = int;
+
+    /// Opens the selector. @throws boost::system::system_error on failure.
+    BOOST_MIO_DECL poll();
+
+    /// Opens the selector; on failure sets `ec` and the poll is closed.
+    BOOST_MIO_DECL explicit poll(boost::system::error_code& ec);
+
+    poll(poll&&) noexcept = default;
+    poll& operator=(poll&&) noexcept = default;
+
+    mio::registry& registry() noexcept { return registry_; }
+    const mio::registry& registry() const noexcept { return registry_; }
+
+    /// Clears `evs`, then blocks until at least one event arrives, or a
+    /// signal interrupts the wait. Events that do not fit stay queued for
+    /// the next wait. @throws boost::system::system_error on failure,
+    /// including `errc::interrupted` when a signal ends the wait.
+    void wait(events& evs) { wait(evs, std::nullopt); }
+
+    /// As wait(evs), returning after `timeout` with no events at the
+    /// latest. `nullopt` means no timeout; zero (or negative) returns at
+    /// once. Sub-millisecond timeouts are honoured where the kernel has
+    /// epoll_pwait2 (Linux 5.11) and rounded up to 1 ms otherwise.
+    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout)
+    {
+        boost::system::error_code ec;
+        wait(evs, timeout, ec);
+        detail::throw_error(ec, "wait");
+    }
+
+    /// As wait(evs); sets `ec` instead of throwing (`errc::interrupted`
+    /// for a signal, `EBADF` if closed, `EINVAL` for a zero-capacity buffer).
+    void wait(events& evs, boost::system::error_code& ec) { wait(evs, std::nullopt, ec); }
+
+    /// As wait(evs, timeout); sets `ec` instead of throwing.
+    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+        boost::system::error_code& ec)
+    {
+        registry_.selector_.select(evs, timeout, ec);
+    }
+
+    /// The OS selector handle (the epoll fd).
+    native_handle_type native_handle() const noexcept { return registry_.native_handle(); }
+
+    bool is_open() const noexcept { return registry_.is_open(); }
+
+private:
+    mio::registry registry_;
+};
+
+} // namespace mio
+} // namespace boost
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/impl/poll.ipp>
+#endif
+
+#endif // BOOST_MIO_POLL_HPP

@@ -1,0 +1,61 @@
+//
+// boost/mio/posix/source_fd.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_POSIX_SOURCE_FD_HPP
+#define BOOST_MIO_POSIX_SOURCE_FD_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/registry.hpp>
+#include <boost/system/error_code.hpp>
+
+namespace boost {
+namespace mio {
+namespace posix {
+
+/// A non-owning view of any file descriptor as an event source.
+///
+/// Registers an fd the library did not create (timerfd, signalfd, inotify,
+/// a child's stdout, ...). It does not own, close or change the fd; the
+/// caller keeps it open while it is registered, and should make it
+/// non-blocking, since edge-triggered sources are drained to would_block.
+/// Being a view, it may be passed as a temporary:
+///
+/// @code
+/// poll.registry().register_(posix::source_fd(tfd), token(1), interest::readable);
+/// @endcode
+class source_fd
+{
+public:
+    explicit source_fd(int fd) noexcept : fd_(fd) {}
+
+    int native_handle() const noexcept { return fd_; }
+
+    void register_(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        mio::detail::registry_access::get(r).register_(fd_, t.value(), i, ec);
+    }
+    void reregister(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        mio::detail::registry_access::get(r).reregister(fd_, t.value(), i, ec);
+    }
+    void deregister(const registry& r, boost::system::error_code& ec) const
+    {
+        mio::detail::registry_access::get(r).deregister(fd_, ec);
+    }
+
+private:
+    int fd_;
+};
+
+} // namespace posix
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_POSIX_SOURCE_FD_HPP

@@ -1,0 +1,33 @@
+//
+// boost/mio/src.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Every out-of-line definition of the library, compiled once. Include this
+// in exactly one translation unit to build the library into a program
+// without linking libboost_mio (src/src.cpp does this for the library).
+
+#ifndef BOOST_MIO_SRC_HPP
+#define BOOST_MIO_SRC_HPP
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  error "Do not include <boost/mio/src.hpp> in header-only mode"
+#endif
+
+#if !defined(BOOST_MIO_SOURCE)
+#  define BOOST_MIO_SOURCE
+#endif
+
+#include <boost/mio/detail/config.hpp>
+
+#include <boost/mio/impl/error.ipp>
+#include <boost/mio/impl/event.ipp>
+#include <boost/mio/impl/interest.ipp>
+#include <boost/mio/impl/poll.ipp>
+#include <boost/mio/impl/registry.ipp>
+#include <boost/mio/detail/impl/epoll_selector.ipp>
+#include <boost/mio/detail/impl/posix_ops.ipp>
+
+#endif // BOOST_MIO_SRC_HPP

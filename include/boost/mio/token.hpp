@@ -1,0 +1,63 @@
+//
+// boost/mio/token.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_TOKEN_HPP
+#define BOOST_MIO_TOKEN_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <cstddef>
+#include <functional>
+
+namespace boost {
+namespace mio {
+
+/// Associates an event with the source that produced it.
+///
+/// A token is chosen by the user when a source is registered and comes back
+/// in every event for that source; it is usually an index into a table of
+/// connections. Any `std::size_t` is valid, including 0 and SIZE_MAX: the
+/// library reserves none (the waker takes whichever token it is given).
+///
+/// @par Example
+/// @code
+/// constexpr boost::mio::token listener{0};
+/// poll.registry().register_(server, listener, boost::mio::interest::readable);
+/// @endcode
+class token
+{
+public:
+    /// Wraps `value`. Complexity: constant.
+    constexpr explicit token(std::size_t value) noexcept : value_(value) {}
+
+    /// The wrapped value.
+    constexpr std::size_t value() const noexcept { return value_; }
+
+    friend constexpr bool operator==(token a, token b) noexcept { return a.value_ == b.value_; }
+    friend constexpr bool operator!=(token a, token b) noexcept { return a.value_ != b.value_; }
+    friend constexpr bool operator<(token a, token b) noexcept { return a.value_ < b.value_; }
+    friend constexpr bool operator<=(token a, token b) noexcept { return a.value_ <= b.value_; }
+    friend constexpr bool operator>(token a, token b) noexcept { return a.value_ > b.value_; }
+    friend constexpr bool operator>=(token a, token b) noexcept { return a.value_ >= b.value_; }
+
+private:
+    std::size_t value_;
+};
+
+} // namespace mio
+} // namespace boost
+
+template <>
+struct std::hash<boost::mio::token>
+{
+    std::size_t operator()(boost::mio::token t) const noexcept
+    {
+        return std::hash<std::size_t>{}(t.value());
+    }
+};
+
+#endif // BOOST_MIO_TOKEN_HPP

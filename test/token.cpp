@@ -1,0 +1,41 @@
+//
+// test/token.cpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+// The header is self-contained: it comes first.
+#include <boost/mio/token.hpp>
+
+#define BOOST_TEST_MODULE token
+#include "util.hpp"
+
+#include <limits>
+#include <type_traits>
+#include <unordered_set>
+
+using boost::mio::token;
+
+static_assert(std::is_trivially_copyable_v<token>);
+static_assert(!std::is_default_constructible_v<token>);
+static_assert(!std::is_convertible_v<std::size_t, token>, "the constructor is explicit");
+static_assert(token(7).value() == 7);
+static_assert(token(1) < token(2) && token(2) > token(1) && token(1) <= token(1)
+    && token(1) >= token(1) && token(1) == token(1) && token(1) != token(2));
+
+BOOST_AUTO_TEST_CASE(holds_any_value_including_limits)
+{
+    const std::size_t max = std::numeric_limits<std::size_t>::max();
+    BOOST_TEST(token(0).value() == 0u);
+    BOOST_TEST(token(max).value() == max);
+    BOOST_TEST((token(max) > token(0)));
+}
+
+BOOST_AUTO_TEST_CASE(hashes_like_its_value)
+{
+    std::unordered_set<token> set{token(1), token(2), token(1)};
+    BOOST_TEST(set.size() == 2u);
+    BOOST_TEST(std::hash<token>{}(token(42)) == std::hash<std::size_t>{}(42));
+}

@@ -1,0 +1,188 @@
+//
+// test/util.hpp: helpers shared by the tests (mio's tests/util/mod.rs).
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Include after <boost/test/unit_test.hpp>. Every wait here is bounded:
+// a test that waits for an event that never comes fails after a timeout,
+// it never hangs.
+
+#ifndef BOOST_MIO_TEST_UTIL_HPP
+#define BOOST_MIO_TEST_UTIL_HPP
+
+#include <boost/mio.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <chrono>
+#include <cstdlib>
+#include <dirent.h>
+#include <fcntl.h>
+#include <iostream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+namespace mio_test {
+
+using namespace std::chrono_literals;
+
+// How long expect_events waits for an event before failing. Generous,
+// because CI machines are shared and sanitizer builds are slow.
+inline constexpr std::chrono::milliseconds event_timeout = 3000ms;
+
+// The number of open file descriptors of this process.
+inline int count_open_fds()
+{
+    int n = 0;
+    if (DIR* d = ::opendir("/proc/self/fd"))
+    {
+        while (::readdir(d) != nullptr)
+            ++n;
+        ::closedir(d);
+        n -= 3; // ".", ".." and the directory's own fd
+    }
+    return n;
+}
+
+inline bool is_cloexec(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFD);
+    return flags >= 0 && (flags & FD_CLOEXEC) != 0;
+}
+
+inline bool is_nonblocking(int fd)
+{
+    const int flags = ::fcntl(fd, F_GETFL);
+    return flags >= 0 && (flags & O_NONBLOCK) != 0;
+}
+
+inline bool is_would_block(const boost::system::error_code& ec)
+{
+    return ec == boost::asio::error::would_block;
+}
+
+// What an expected event must show; the flags left unset are not checked.
+struct expected_event
+{
+    boost::mio::token token;
+    bool readable = false;
+    bool writable = false;
+    bool read_closed = false;
+    bool write_closed = false;
+    bool error = false;
+    bool priority = false;
+
+    bool matches(const boost::mio::event& e) const
+    {
+        return e.token() == token && (!readable || e.is_readable())
+            && (!writable || e.is_writable()) && (!read_closed || e.is_read_closed())
+            && (!write_closed || e.is_write_closed()) && (!error || e.is_error())
+            && (!priority || e.is_priority());
+    }
+};
+
+inline expected_event readable(std::size_t t) { expected_event e{boost::mio::token(t)}; e.readable = true; return e; }
+inline expected_event writable(std::size_t t) { expected_event e{boost::mio::token(t)}; e.writable = true; return e; }
+
+// Waits (bounded) until every expected event was seen at least once.
+// Events for other tokens are ignored, as in mio's expect_events.
+inline void expect_events(boost::mio::poll& p, boost::mio::events& evs,
+    std::vector<expected_event> expected,
+    std::chrono::milliseconds timeout = event_timeout)
+{
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!expected.empty())
+    {
+        const auto now = std::chrono::steady_clock::now();
+        if (now >= deadline)
+            break;
+        boost::system::error_code ec;
+        p.wait(evs, deadline - now, ec);
+        if (ec == boost::system::errc::interrupted)
+            continue;
+        BOOST_REQUIRE_MESSAGE(!ec, "poll.wait failed: " << ec.message());
+        for (const auto& e : evs)
+        {
+            for (auto it = expected.begin(); it != expected.end(); ++it)
+            {
+                if (it->matches(e))
+                {
+                    expected.erase(it);
+                    break;
+                }
+            }
+        }
+    }
+    std::ostringstream missing;
+    for (const auto& e : expected)
+        missing << " token=" << e.token.value();
+    BOOST_REQUIRE_MESSAGE(expected.empty(), "expected events not seen:" << missing.str());
+}
+
+// Fails if any event arrives within `timeout`.
+inline void expect_no_events(boost::mio::poll& p, boost::mio::events& evs,
+    std::chrono::milliseconds timeout = 50ms)
+{
+    boost::system::error_code ec;
+    p.wait(evs, timeout, ec);
+    BOOST_REQUIRE(!ec);
+    std::ostringstream got;
+    for (const auto& e : evs)
+        got << ' ' << e;
+    BOOST_REQUIRE_MESSAGE(evs.empty(), "unexpected events:" << got.str());
+}
+
+// Checks, once per test program, that it closed every fd it opened.
+struct fd_leak_check
+{
+    int at_start = count_open_fds();
+    ~fd_leak_check()
+    {
+        const int at_end = count_open_fds();
+        if (at_end != at_start)
+        {
+            std::cerr << "fd leak: " << at_start << " fds open at start, " << at_end
+                      << " at exit\n";
+            std::_Exit(EXIT_FAILURE);
+        }
+    }
+};
+
+// A fresh directory for Unix socket paths, removed with its contents.
+class temp_dir
+{
+public:
+    temp_dir()
+    {
+        char tmpl[] = "/tmp/boost_mio_test_XXXXXX";
+        if (::mkdtemp(tmpl) == nullptr)
+            throw std::runtime_error("mkdtemp failed");
+        path_ = tmpl;
+    }
+    ~temp_dir()
+    {
+        const std::string cmd = "rm -rf '" + path_ + "'";
+        (void)std::system(cmd.c_str());
+    }
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+} // namespace mio_test
+
+// One per test program: fails the program if it leaked a file descriptor.
+using mio_test_fd_leak_check = mio_test::fd_leak_check;
+BOOST_TEST_GLOBAL_FIXTURE(mio_test_fd_leak_check);
+
+#endif // BOOST_MIO_TEST_UTIL_HPP
