@@ -6,5 +6,4 @@
 // http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#define BOOST_MIO_SOURCE
 #include <boost/mio/src.hpp>
