@@ -166,7 +166,7 @@ public:
         for (std::size_t i = 0; i < conns_.size(); ++i)
             start_message(i, begin);
         const std::int64_t warm_end = begin + static_cast<std::int64_t>(o_.warmup * 1e9);
-        const std::int64_t end = warm_end + static_cast<std::int64_t>(o_.seconds * 1e9);
+        std::int64_t end = 0; // set when the measured window starts
         std::vector<::epoll_event> evs(1024);
         bool measuring = false;
         std::uint64_t rt0 = 0;
@@ -175,13 +175,22 @@ public:
         // 1000 connections one batch can take longer than a short window.
         auto tick = [&] {
             const std::int64_t now = bench_now_ns();
-            if (!measuring && now >= warm_end)
+            // Steady state: the warm-up time is over and every connection
+            // has had its first echo (a server may take a while to accept
+            // and serve 1000 new connections).
+            if (!measuring && now >= warm_end && live_ == conns_.size())
             {
+                end = now + static_cast<std::int64_t>(o_.seconds * 1e9);
                 measuring = true;
                 measuring_ = true;
                 rt0 = round_trips_;
                 cpu0 = task_cpu_ns(o_.pid);
                 t0 = bench_now_ns();
+            }
+            if (!measuring && now - begin > std::int64_t(30) * 1000000000)
+            {
+                std::fprintf(stderr, "loadgen: only %zu of %zu connections echoed within 30 s\n", live_, conns_.size());
+                std::exit(3);
             }
             return measuring && now >= end;
         };
@@ -276,6 +285,8 @@ private:
             return;
         const std::int64_t now = bench_now_ns();
         ++round_trips_;
+        if (c.seq == 1)
+            ++live_;
         if (measuring_ && latencies_.size() < latencies_.capacity())
             latencies_.push_back(static_cast<std::uint32_t>(std::min<std::int64_t>(now - c.started, UINT32_MAX)));
         start_message(i, now);
@@ -315,6 +326,7 @@ private:
     std::vector<std::uint32_t> latencies_;
     std::uint64_t round_trips_ = 0;
     bool measuring_ = false;
+    std::size_t live_ = 0; // connections that had an echo
     int ep_ = -1;
 };
 

@@ -124,6 +124,14 @@ std::string us(double ns)
     return ns >= 10000 ? fmt("%.1fus", ns / 1000) : fmt("%.2fus", ns / 1000);
 }
 
+// "p50/p99" in microseconds, or in milliseconds once p99 reaches 1 ms.
+std::string latency(double p50_us, double p99_us)
+{
+    if (p99_us < 1000)
+        return fmt("%.0f/", p50_us) + fmt("%.0fus", p99_us);
+    return fmt("%.1f/", p50_us / 1000) + fmt("%.1fms", p99_us / 1000);
+}
+
 std::string ratio(double v, double base)
 {
     if (std::isnan(v) || std::isnan(base) || base == 0)
@@ -141,9 +149,9 @@ std::string cell(const row_info& r, const std::string& impl)
         const double rt = get(s, impl, "rt_per_s");
         if (std::isnan(rt))
             return "";
-        return rate(rt) + "/s " + ratio(rt, get(s, "raw", "rt_per_s")) + " | "
-            + fmt("%.1f", get(s, impl, "p50_us")) + "/" + fmt("%.0fus", get(s, impl, "p99_us"))
-            + " | cpu " + ratio(get(s, impl, "server_cpu_ns_per_rt"), get(s, "raw", "server_cpu_ns_per_rt"));
+        return rate(rt) + "/s " + ratio(rt, get(s, "raw", "rt_per_s")) + ", "
+            + latency(get(s, impl, "p50_us"), get(s, impl, "p99_us"))
+            + ", cpu " + ratio(get(s, impl, "server_cpu_ns_per_rt"), get(s, "raw", "server_cpu_ns_per_rt"));
     }
     case kind::scale:
     case kind::churn:
@@ -175,8 +183,9 @@ std::string cell(const row_info& r, const std::string& impl)
     }
     case kind::allocs:
     {
+        // "TOTAL in CALLS calls (detail)": the detail is under the table.
         auto t = texts[s].find(impl);
-        return t == texts[s].end() ? "" : t->second;
+        return t == texts[s].end() ? "" : t->second.substr(0, t->second.find(" ("));
     }
     case kind::callgrind:
     {
@@ -401,6 +410,7 @@ void chart(const std::string& dir)
       << "set output '" << dir << "/chart.svg'\n"
       << "set title 'Boost.Mio vs raw epoll and the alternatives (" << meta["date"] << ", " << meta["mode"]
       << " run; 1.0 = raw epoll, higher is better)'\n"
+      << "set termoption noenhanced\n"
       << "set style data histograms\nset style histogram clustered gap 1\n"
       << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
       << "set datafile missing '-'\nset key top right\nset grid ytics\n"
@@ -433,7 +443,11 @@ int main(int argc, char** argv)
        << "Each echo cell: round trips/s and its ratio to raw epoll | p50/p99 latency | server CPU per round "
           "trip as a ratio to raw epoll's. Time, CPU and instruction ratios: lower is better; rates: higher is "
           "better. The waker's raw column is an eventfd written on every wake().\n\n"
-       << markdown_table(t) << "\nTargets (Boost.Mio, medians of this run):\n\n" << tg;
+       << markdown_table(t);
+    for (const auto& a : texts["allocs"])
+        md << "\nAllocations (" << a.first << " echo server, counting operator new, whole run incl. "
+           << "connection set-up): " << a.second << '\n';
+    md << "\nTargets (Boost.Mio, medians of this run):\n\n" << tg;
     chart(dir);
     std::cout << txt << "\nTargets (Boost.Mio):\n" << tg;
     return 0;
