@@ -9,6 +9,9 @@
 // and deregistered again, as fast as possible, for SECONDS:
 //
 //   churn_bench IMPL SECONDS     prints pairs_per_s=... ns_per_pair=...
+//   churn_bench IMPL 0 COUNT     exactly COUNT pairs, untimed: under
+//                                callgrind, (Ir(N2) - Ir(N1)) / (N2 - N1)
+//                                is the user-space cost of one pair
 //
 // IMPL: raw (epoll_ctl ADD + DEL), mio (registry::register_ +
 // deregister of a posix::source_fd), asio (assigning the descriptor to a
@@ -29,9 +32,18 @@
 
 namespace {
 
+long fixed_count = 0; // > 0: run exactly this many pairs, untimed (callgrind)
+
 template <class Pair>
 void measure(double seconds, Pair&& pair)
 {
+    if (fixed_count > 0)
+    {
+        for (long i = 0; i < fixed_count; ++i)
+            pair();
+        std::printf("pairs=%ld\n", fixed_count);
+        return;
+    }
     for (int i = 0; i < 1000; ++i)
         pair(); // warm-up
     const std::int64_t start = bench_now_ns();
@@ -56,11 +68,13 @@ int main(int argc, char** argv)
 {
     if (argc < 3)
     {
-        std::fprintf(stderr, "usage: churn_bench raw|mio|asio|libevent SECONDS\n");
+        std::fprintf(stderr, "usage: churn_bench raw|mio|asio|libevent SECONDS [COUNT]\n");
         return 2;
     }
     const std::string impl = argv[1];
     const double seconds = std::atof(argv[2]);
+    if (argc > 3)
+        fixed_count = std::atol(argv[3]);
     int sv[2];
     if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv) < 0)
         bench_die("socketpair");

@@ -74,6 +74,7 @@ std::vector<row_info> rows()
     r.push_back({"churn", "4. register+deregister: time/pair", kind::churn});
     r.push_back({"allocs", "5. heap allocations in wait/read/write/register/accept", kind::allocs});
     r.push_back({"callgrind", "instructions/round trip (callgrind)", kind::callgrind});
+    r.push_back({"callgrind_churn", "instructions/register+deregister (callgrind)", kind::callgrind});
     return r;
 }
 
@@ -189,10 +190,11 @@ std::string cell(const row_info& r, const std::string& impl)
     }
     case kind::callgrind:
     {
-        const double v = get(s, impl, "ir_per_rt");
+        const char* key = s == "callgrind" ? "ir_per_rt" : "ir_per_pair";
+        const double v = get(s, impl, key);
         if (std::isnan(v))
             return "";
-        return fmt("%.0f", v) + " " + ratio(v, get(s, "raw", "ir_per_rt"));
+        return fmt("%.0f", v) + " " + ratio(v, get(s, "raw", key));
     }
     }
     return "";
@@ -387,7 +389,7 @@ void chart(const std::string& dir)
         case kind::echo: key = "rt_per_s"; higher_better = true; break;
         case kind::scale: key = "ns_per_rt"; break;
         case kind::churn: key = "ns_per_pair"; break;
-        case kind::callgrind: key = "ir_per_rt"; break;
+        case kind::callgrind: key = r.id == "callgrind" ? "ir_per_rt" : "ir_per_pair"; break;
         default: continue;
         }
         const double base = get(r.id, "raw", key);
@@ -396,7 +398,7 @@ void chart(const std::string& dir)
         std::string label = r.label.substr(3);
         label = label.substr(0, label.find(':'));
         if (r.k == kind::callgrind)
-            label = "instructions/round trip";
+            label = r.id == "callgrind" ? "instructions/round trip" : "instructions/register";
         d << '"' << label << '"';
         for (const auto& c : cols)
         {
