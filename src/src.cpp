@@ -6,5 +6,9 @@
 // http://www.boost.org/LICENSE_1_0.txt)
 //
 
-#define BOOST_MIO_SOURCE
+// The build may define it already (CMake does, as -DBOOST_MIO_SOURCE=1);
+// redefining it with another value would warn.
+#if !defined(BOOST_MIO_SOURCE)
+#  define BOOST_MIO_SOURCE
+#endif
 #include <boost/mio/src.hpp>
