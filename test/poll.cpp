@@ -279,19 +279,21 @@ BOOST_AUTO_TEST_CASE(huge_timeouts_with_a_ready_source_return_at_once)
 BOOST_AUTO_TEST_CASE(huge_timeout_still_blocks)
 {
     // An overflow to zero or a negative value would return at once.
-    for (nanoseconds timeout : {nanoseconds::max(), nanoseconds(std::chrono::hours(24 * 365 * 100))})
+    const nanoseconds century = std::chrono::hours(24 * 365 * 100);
+    for (nanoseconds timeout : {nanoseconds::max(), century})
     {
         poll p;
         events evs(4);
         auto ends = make_pipe();
         p.registry().register_(ends.receiver, token(1), interest::readable);
+        // Before the thread starts: its sleep counts from here.
+        const auto start = steady_clock::now();
         std::thread t([&] {
             std::this_thread::sleep_for(50ms);
             const char byte = 'x';
             error_code ec;
             ends.sender.write_some(boost::asio::buffer(&byte, 1), ec);
         });
-        const auto start = steady_clock::now();
         p.wait(evs, timeout);
         const auto elapsed = steady_clock::now() - start;
         t.join();
@@ -306,13 +308,14 @@ BOOST_AUTO_TEST_CASE(no_timeout_waits_for_an_event_from_another_thread)
     events evs(4);
     auto ends = make_pipe();
     p.registry().register_(ends.receiver, token(2), interest::readable);
+    // Before the thread starts: its sleep counts from here.
+    const auto start = steady_clock::now();
     std::thread t([&] {
         std::this_thread::sleep_for(50ms);
         const char byte = 'x';
         error_code ec;
         ends.sender.write_some(boost::asio::buffer(&byte, 1), ec);
     });
-    const auto start = steady_clock::now();
     p.wait(evs, std::nullopt);
     const auto elapsed = steady_clock::now() - start;
     t.join();

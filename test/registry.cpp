@@ -135,7 +135,8 @@ BOOST_AUTO_TEST_CASE(double_register_fails_with_eexist)
     p.registry().register_(ends.receiver, token(2), interest::readable, ec);
     BOOST_TEST((ec == file_exists), ec.message());
     BOOST_TEST((ec.category() == boost::system::system_category()));
-    expect_system_error([&] { p.registry().register_(ends.receiver, token(1), interest::readable); },
+    expect_system_error(
+        [&] { p.registry().register_(ends.receiver, token(1), interest::readable); },
         file_exists);
 
     // The failed calls left the first registration as it was.
@@ -446,11 +447,12 @@ BOOST_AUTO_TEST_CASE(register_from_another_thread_while_waiting)
     put_byte(ends.sender); // already readable when registered
 
     error_code thread_ec;
+    // Before the thread starts: its sleep counts from here.
+    const auto start = std::chrono::steady_clock::now();
     std::thread t([&] {
         std::this_thread::sleep_for(50ms);
         clone.register_(ends.receiver, token(7), interest::readable, thread_ec);
     });
-    const auto start = std::chrono::steady_clock::now();
     error_code ec;
     p.wait(evs, 5s, ec);
     const auto elapsed = std::chrono::steady_clock::now() - start;
