@@ -203,7 +203,7 @@ static_assert(!constrained(static_cast<const no_members*>(nullptr)));
 
 namespace {
 
-void signal(int efd)
+void signal_eventfd(int efd)
 {
     const std::uint64_t one = 1;
     BOOST_REQUIRE(::write(efd, &one, sizeof one) == static_cast<ssize_t>(sizeof one));
@@ -219,14 +219,14 @@ BOOST_AUTO_TEST_CASE(composite_source_gets_events_from_both_fds)
     p.registry().register_(pair, token(7), interest::readable);
     mio_test::expect_no_events(p, evs);
 
-    signal(pair.a());
+    signal_eventfd(pair.a());
     mio_test::expect_events(p, evs, {mio_test::readable(7)});
-    signal(pair.b());
+    signal_eventfd(pair.b());
     mio_test::expect_events(p, evs, {mio_test::readable(7)});
 
     // Both at once: one event per fd.
-    signal(pair.a());
-    signal(pair.b());
+    signal_eventfd(pair.a());
+    signal_eventfd(pair.b());
     std::size_t n = 0;
     const auto deadline = std::chrono::steady_clock::now() + mio_test::event_timeout;
     while (n < 2 && std::chrono::steady_clock::now() < deadline)
@@ -238,12 +238,12 @@ BOOST_AUTO_TEST_CASE(composite_source_gets_events_from_both_fds)
     BOOST_TEST(n == 2u);
 
     p.registry().reregister(pair, token(8), interest::readable);
-    signal(pair.b());
+    signal_eventfd(pair.b());
     mio_test::expect_events(p, evs, {mio_test::readable(8)});
 
     p.registry().deregister(pair);
-    signal(pair.a());
-    signal(pair.b());
+    signal_eventfd(pair.a());
+    signal_eventfd(pair.b());
     mio_test::expect_no_events(p, evs);
 
     // Errors of the parts come through: deregistering again is ENOENT.
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(composite_source_register_twice_fails_and_keeps_the_first)
     error_code ec;
     p.registry().register_(pair, token(2), interest::readable, ec);
     BOOST_TEST((ec == boost::system::errc::file_exists));
-    signal(pair.b());
+    signal_eventfd(pair.b());
     mio_test::expect_events(p, evs, {mio_test::readable(1)});
 }
 

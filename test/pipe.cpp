@@ -483,6 +483,14 @@ BOOST_AUTO_TEST_CASE(ends_own_their_fds)
         sender moved(std::move(ends.sender));
         BOOST_TEST(!ends.sender.is_open()); // NOLINT(bugprone-use-after-move)
         BOOST_TEST(moved.is_open());
+        error_code ec;
+        ends.sender.write_some(asio::buffer(data1, 1), ec);
+        BOOST_TEST((ec == boost::system::errc::bad_file_descriptor), ec.message());
+        receiver moved_receiver(std::move(ends.receiver));
+        char c0;
+        ends.receiver.read_some(asio::buffer(&c0, 1), ec); // NOLINT(bugprone-use-after-move)
+        BOOST_TEST((ec == boost::system::errc::bad_file_descriptor));
+        ends.receiver = std::move(moved_receiver);
         BOOST_TEST(mio_test::count_open_fds() == before + 2);
 
         // Move-assigning closes the target's fd.
