@@ -44,3 +44,11 @@ BOOST_AUTO_TEST_CASE(hashes_like_its_value)
     BOOST_TEST(set.size() == 2u);
     BOOST_TEST(std::hash<token>{}(token(42)) == std::hash<std::size_t>{}(42));
 }
+
+BOOST_AUTO_TEST_CASE(prints_as_token_value)
+{
+    std::ostringstream os;
+    os << token(7);
+    BOOST_TEST(os.str() == "token(7)");
+    BOOST_TEST(token(3) == token(3)); // printable, so BOOST_TEST needs no extra parentheses
+}

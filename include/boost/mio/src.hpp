@@ -27,6 +27,7 @@
 #include <boost/mio/impl/interest.ipp>
 #include <boost/mio/impl/poll.ipp>
 #include <boost/mio/impl/registry.ipp>
+#include <boost/mio/impl/token.ipp>
 #include <boost/mio/detail/impl/epoll_selector.ipp>
 #include <boost/mio/detail/impl/posix_ops.ipp>
 
