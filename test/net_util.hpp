@@ -118,6 +118,23 @@ std::string read_available(Stream& s)
     }
 }
 
+// Reads everything up to end of stream, which must already have arrived.
+template <class Stream>
+std::string read_available_until_eof(Stream& s)
+{
+    std::string out;
+    char buf[4096];
+    for (;;)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = s.read_some(asio::buffer(buf), ec);
+        if (ec == asio::error::eof)
+            return out;
+        BOOST_REQUIRE_MESSAGE(!ec, "read_some: " << ec.message());
+        out.append(buf, n);
+    }
+}
+
 // Reads exactly `n` bytes, waiting on `p` (token `t`, registered readable)
 // when drained; bounded by event_timeout per wait.
 template <class Stream>
