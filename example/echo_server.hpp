@@ -19,13 +19,13 @@
 //    (back-pressure) and resumes after the next flush, so a client that
 //    sends far more than it reads cannot make the server grow without bound.
 // A peer that shuts down its sending side gets everything echoed, then the
-// connection is closed. SIGINT/SIGTERM (a signalfd) end the loop; run()
-// returns 0 and the destructors close every socket.
+// connection is closed. SIGINT/SIGTERM end the loop (event_loop.hpp);
+// run() returns 0 and the destructors close every socket.
 
 #ifndef BOOST_MIO_EXAMPLE_ECHO_SERVER_HPP
 #define BOOST_MIO_EXAMPLE_ECHO_SERVER_HPP
 
-#include "stop_signal.hpp"
+#include "event_loop.hpp"
 
 #include <boost/mio.hpp>
 
@@ -47,8 +47,7 @@ public:
     explicit echo_server(Listener listener, std::function<void(stream_type&)> on_accept = {})
         : listener_(std::move(listener)), on_accept_(std::move(on_accept))
     {
-        poll_.registry().register_(listener_, listener_token, boost::mio::interest::readable);
-        stop_.register_with(poll_.registry(), signal_token);
+        loop_.registry().register_(listener_, listener_token, boost::mio::interest::readable);
     }
 
     // Where the listener is bound (the port chosen for port 0).
@@ -57,33 +56,17 @@ public:
     // Serves until SIGINT or SIGTERM; returns the process exit status.
     int run()
     {
-        boost::mio::events events(1024);
-        for (;;)
-        {
-            boost::system::error_code ec;
-            poll_.wait(events, ec);
-            if (ec == boost::system::errc::interrupted)
-                continue;
-            if (ec)
-            {
-                std::cerr << "wait: " << ec.message() << "\n";
-                return 1;
-            }
-            for (const boost::mio::event& e : events)
-            {
-                if (e.token() == signal_token)
-                    return 0;
-                if (e.token() == listener_token)
-                    accept_all();
-                else
-                    on_connection_event(e.token());
-            }
-        }
+        return loop_.run([this](const boost::mio::event& e) {
+            if (e.token() == listener_token)
+                accept_all();
+            else
+                on_connection_event(e.token());
+            return true;
+        });
     }
 
 private:
     static constexpr boost::mio::token listener_token{0};
-    static constexpr boost::mio::token signal_token{1};
     static constexpr std::size_t max_pending = 4 * 1024 * 1024;
 
     struct connection
@@ -115,7 +98,7 @@ private:
             if (on_accept_)
                 on_accept_(accepted.first);
             const boost::mio::token t(next_token_++);
-            poll_.registry().register_(accepted.first, t, boost::mio::interest::readable, ec);
+            loop_.registry().register_(accepted.first, t, boost::mio::interest::readable, ec);
             if (ec)
                 continue; // the stream closes as `accepted` goes away
             connections_.emplace(t.value(), connection{std::move(accepted.first), {}, 0, false, false});
@@ -212,16 +195,15 @@ private:
             ? boost::mio::interest::readable | boost::mio::interest::writable
             : boost::mio::interest::readable;
         boost::system::error_code ec;
-        poll_.registry().reregister(c.stream, t, i, ec);
+        loop_.registry().reregister(c.stream, t, i, ec);
         return !ec;
     }
 
-    boost::mio::poll poll_;
+    event_loop loop_;
     Listener listener_;
     std::function<void(stream_type&)> on_accept_;
-    stop_signal stop_;
     std::unordered_map<std::size_t, connection> connections_;
-    std::size_t next_token_ = 2;
+    std::size_t next_token_ = 1;
     std::vector<char> buffer_ = std::vector<char>(64 * 1024);
 };
 

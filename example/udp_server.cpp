@@ -14,7 +14,7 @@
 // so no datagram is dropped by the server while the queue has room.
 // SIGINT or SIGTERM stops it with exit status 0.
 
-#include "stop_signal.hpp"
+#include "event_loop.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/mio.hpp>
@@ -33,7 +33,6 @@ using udp_endpoint = boost::asio::ip::udp::endpoint;
 namespace {
 
 constexpr mio::token socket_token{0};
-constexpr mio::token signal_token{1};
 constexpr std::size_t max_queued = 4096;
 
 class udp_echo
@@ -41,34 +40,14 @@ class udp_echo
 public:
     explicit udp_echo(net::udp_socket socket) : socket_(std::move(socket))
     {
-        poll_.registry().register_(socket_, socket_token, mio::interest::readable);
-        stop_.register_with(poll_.registry(), signal_token);
+        loop_.registry().register_(socket_, socket_token, mio::interest::readable);
     }
 
     udp_endpoint local_endpoint() const { return socket_.local_endpoint(); }
 
     int run()
     {
-        mio::events events(64);
-        for (;;)
-        {
-            boost::system::error_code ec;
-            poll_.wait(events, ec);
-            if (ec == boost::system::errc::interrupted)
-                continue;
-            if (ec)
-            {
-                std::cerr << "wait: " << ec.message() << "\n";
-                return 1;
-            }
-            for (const mio::event& e : events)
-            {
-                if (e.token() == signal_token)
-                    return 0;
-                if (!serve())
-                    return 1;
-            }
-        }
+        return loop_.run([this](const mio::event&) { return serve(); });
     }
 
 private:
@@ -116,13 +95,12 @@ private:
         const mio::interest i = want ? mio::interest::readable | mio::interest::writable
                                      : mio::interest::readable;
         boost::system::error_code ec;
-        poll_.registry().reregister(socket_, socket_token, i, ec);
+        loop_.registry().reregister(socket_, socket_token, i, ec);
         return !ec;
     }
 
-    mio::poll poll_;
+    event_loop loop_;
     net::udp_socket socket_;
-    stop_signal stop_;
     std::deque<std::pair<udp_endpoint, std::string>> queue_;
     bool wants_writable_ = false;
     std::vector<char> buffer_ = std::vector<char>(65536); // any UDP payload fits

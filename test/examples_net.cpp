@@ -266,8 +266,7 @@ BOOST_AUTO_TEST_CASE(tcp_server_finishes_the_echo_after_half_close)
     auto c = net::tcp_stream::connect(at);
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(c, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c, 1);
     const std::string msg = pattern(100 * 1000, 3);
     std::size_t sent = 0;
     std::string got;

@@ -101,9 +101,9 @@ void check_fresh_socket(const Socket& s)
     BOOST_TEST(is_cloexec(s.native_handle()));
 }
 
-// Reads what is queued (until would_block); fails on any other error.
+// Reads until read_some reports `end`, failing on any other error.
 template <class Stream>
-std::string read_available(Stream& s)
+std::string read_until_error(Stream& s, const boost::system::error_code& end)
 {
     std::string out;
     char buf[4096];
@@ -111,28 +111,107 @@ std::string read_available(Stream& s)
     {
         boost::system::error_code ec;
         const std::size_t n = s.read_some(asio::buffer(buf), ec);
-        if (is_would_block(ec))
+        if (ec == end)
             return out;
         BOOST_REQUIRE_MESSAGE(!ec, "read_some: " << ec.message());
         out.append(buf, n);
     }
 }
 
-// Reads everything up to end of stream, which must already have arrived.
+// What is queued now (read until would_block).
+template <class Stream>
+std::string read_available(Stream& s)
+{
+    return read_until_error(s, asio::error::would_block);
+}
+
+// Everything up to end of stream, which must already have arrived.
 template <class Stream>
 std::string read_available_until_eof(Stream& s)
 {
-    std::string out;
-    char buf[4096];
-    for (;;)
-    {
-        boost::system::error_code ec;
-        const std::size_t n = s.read_some(asio::buffer(buf), ec);
-        if (ec == asio::error::eof)
-            return out;
-        BOOST_REQUIRE_MESSAGE(!ec, "read_some: " << ec.message());
-        out.append(buf, n);
-    }
+    return read_until_error(s, asio::error::eof);
+}
+
+// Registers `s` for reading and writing under `t` and waits until it is
+// writable (for a stream: connected).
+template <class Socket>
+void register_until_writable(mio::poll& p, mio::events& evs, Socket& s, std::size_t t)
+{
+    p.registry().register_(s, mio::token(t), mio::interest::readable | mio::interest::writable);
+    expect_events(p, evs, {writable(t)});
+}
+
+const std::string datagram1 = "Hello world!";
+const std::string datagram2 = "Hello mars!";
+
+// Checks two new sockets and registers them (tokens 1 and 2) until both
+// are writable.
+template <class Socket>
+void register_both(mio::poll& p, mio::events& evs, Socket& s1, Socket& s2)
+{
+    check_fresh_socket(s1);
+    check_fresh_socket(s2);
+    p.registry().register_(s1, mio::token(1), mio::interest::readable | mio::interest::writable);
+    p.registry().register_(s2, mio::token(2), mio::interest::readable | mio::interest::writable);
+    expect_events(p, evs, {writable(1), writable(2)});
+}
+
+// mio's smoke test for two connected datagram sockets (UDP or Unix):
+// would_block when empty, one datagram each way, peek then receive.
+template <class Datagram>
+void exchange_connected(Datagram& d1, Datagram& d2)
+{
+    mio::poll p;
+    mio::events evs(8);
+    register_both(p, evs, d1, d2);
+    char buf[64];
+    boost::system::error_code ec;
+    d1.peek(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    d1.receive(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    BOOST_TEST(d1.send(asio::buffer(datagram1)) == datagram1.size());
+    BOOST_TEST(d2.send(asio::buffer(datagram2)) == datagram2.size());
+    expect_events(p, evs, {readable(1), readable(2)});
+    BOOST_TEST(d1.peek(asio::buffer(buf)) == datagram2.size());
+    BOOST_TEST(d1.receive(asio::buffer(buf)) == datagram2.size());
+    BOOST_TEST(std::string(buf, datagram2.size()) == datagram2);
+    BOOST_TEST(d2.receive(asio::buffer(buf)) == datagram1.size());
+    BOOST_TEST(std::string(buf, datagram1.size()) == datagram1);
+    BOOST_TEST(!d1.take_error());
+    BOOST_TEST(!d2.take_error());
+}
+
+// The same for two bound, unconnected sockets: send_to, peek_from and
+// receive_from, with the sender's address checked.
+template <class Datagram>
+void exchange_unconnected(Datagram& d1, Datagram& d2)
+{
+    mio::poll p;
+    mio::events evs(8);
+    register_both(p, evs, d1, d2);
+    const auto a1 = d1.local_endpoint();
+    const auto a2 = d2.local_endpoint();
+    char buf[64];
+    boost::system::error_code ec;
+    d1.peek_from(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    d1.receive_from(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    BOOST_TEST(d1.send_to(asio::buffer(datagram1), a2) == datagram1.size());
+    BOOST_TEST(d2.send_to(asio::buffer(datagram2), a1) == datagram2.size());
+    expect_events(p, evs, {readable(1), readable(2)});
+    auto [n1, from1] = d1.peek_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n1) == datagram2);
+    BOOST_TEST((from1 == a2));
+    auto [n2, from2] = d1.receive_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n2) == datagram2);
+    BOOST_TEST((from2 == a2));
+    auto [n3, from3] = d2.receive_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n3) == datagram1);
+    BOOST_TEST((from3 == a1));
+    BOOST_TEST(!d1.take_error());
+    BOOST_TEST(!d2.take_error());
 }
 
 // Reads exactly `n` bytes, waiting on `p` (token `t`, registered readable)

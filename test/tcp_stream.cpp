@@ -49,8 +49,7 @@ void smoke(const tcp::endpoint& where)
     const tcp::endpoint addr = l.local_endpoint();
     auto s = net::tcp_stream::connect(addr);
     check_fresh_socket(s);
-    p.registry().register_(s, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, s, 1);
 
     char buf[32];
     boost::system::error_code ec;
@@ -199,8 +198,7 @@ BOOST_AUTO_TEST_CASE(shutdown_receive_gives_read_closed_and_eof)
     auto pair = make_tcp_pair();
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(pair.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, pair.client, 1);
     pair.client.shutdown(net::shutdown_type::receive);
     expect_events(p, evs, {read_closed(1)});
     char buf[16];
@@ -241,8 +239,7 @@ BOOST_AUTO_TEST_CASE(shutdown_both_gives_write_closed)
     auto pair = make_tcp_pair();
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(pair.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, pair.client, 1);
     pair.client.shutdown(net::shutdown_type::both);
     expected_event e = write_closed(1);
     e.read_closed = true;
@@ -260,8 +257,7 @@ BOOST_AUTO_TEST_CASE(peer_shutdown_send_gives_read_closed)
     auto pair = make_tcp_pair();
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(pair.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, pair.client, 1);
     expect_no_events(p, evs);
     pair.server.shutdown(net::shutdown_type::send);
     expect_events(p, evs, {read_closed(1)});
@@ -292,8 +288,7 @@ BOOST_AUTO_TEST_CASE(reset_by_peer_gives_error_event_and_connection_reset)
     auto pair = make_tcp_pair();
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(pair.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, pair.client, 1);
     BOOST_TEST(pair.client.write_some(asio::buffer(data1)) == data1.size());
     set_linger_zero(pair.server.native_handle());
     pair.server.close(); // unread data and linger 0: an RST

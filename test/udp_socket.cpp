@@ -29,83 +29,40 @@ static_assert(mio::is_event_source_v<net::udp_socket>);
 
 namespace {
 
-const std::string data1 = "Hello world!";
-const std::string data2 = "Hello mars!";
+const std::string& data1 = datagram1;
+const std::string& data2 = datagram2;
 
 void unconnected_smoke(const udp::endpoint& where)
 {
-    mio::poll p;
-    mio::events evs(8);
     auto s1 = net::udp_socket::bind(where);
     auto s2 = net::udp_socket::bind(where);
-    check_fresh_socket(s1);
-    check_fresh_socket(s2);
-    const udp::endpoint a1 = s1.local_endpoint();
-    const udp::endpoint a2 = s2.local_endpoint();
-    p.registry().register_(s1, token(1), interest::readable | interest::writable);
-    p.registry().register_(s2, token(2), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1), writable(2)});
-
-    char buf[32];
-    boost::system::error_code ec;
-    s1.peek_from(asio::buffer(buf), ec);
-    BOOST_TEST(is_would_block(ec));
-    s1.receive_from(asio::buffer(buf), ec);
-    BOOST_TEST(is_would_block(ec));
-
-    BOOST_TEST(s1.send_to(asio::buffer(data1), a2) == data1.size());
-    BOOST_TEST(s2.send_to(asio::buffer(data2), a1) == data2.size());
-    expect_events(p, evs, {readable(1), readable(2)});
-
-    auto [n1, from1] = s1.peek_from(asio::buffer(buf));
-    BOOST_TEST(std::string(buf, n1) == data2);
-    BOOST_TEST(from1 == a2);
-    auto [n2, from2] = s2.peek_from(asio::buffer(buf));
-    BOOST_TEST(std::string(buf, n2) == data1);
-    BOOST_TEST(from2 == a1);
-    auto [n3, from3] = s1.receive_from(asio::buffer(buf));
-    BOOST_TEST(std::string(buf, n3) == data2);
-    BOOST_TEST(from3 == a2);
-    auto [n4, from4] = s2.receive_from(asio::buffer(buf));
-    BOOST_TEST(std::string(buf, n4) == data1);
-    BOOST_TEST(from4 == a1);
-    BOOST_TEST(!s1.take_error());
-    BOOST_TEST(!s2.take_error());
+    exchange_unconnected(s1, s2);
 }
 
 void connected_smoke(const udp::endpoint& where)
 {
-    mio::poll p;
-    mio::events evs(8);
     auto s1 = net::udp_socket::bind(where);
     auto s2 = net::udp_socket::bind(where);
     s1.connect(s2.local_endpoint());
     s2.connect(s1.local_endpoint());
     BOOST_TEST(s1.peer_endpoint() == s2.local_endpoint());
-    p.registry().register_(s1, token(1), interest::readable | interest::writable);
-    p.registry().register_(s2, token(2), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1), writable(2)});
-
-    char buf[32];
-    boost::system::error_code ec;
-    s1.peek(asio::buffer(buf), ec);
-    BOOST_TEST(is_would_block(ec));
-    s1.receive(asio::buffer(buf), ec);
-    BOOST_TEST(is_would_block(ec));
-
-    BOOST_TEST(s1.send(asio::buffer(data1)) == data1.size());
-    BOOST_TEST(s2.send(asio::buffer(data2)) == data2.size());
-    expect_events(p, evs, {readable(1), readable(2)});
-    BOOST_TEST(s1.peek(asio::buffer(buf)) == data2.size());
-    BOOST_TEST(std::string(buf, data2.size()) == data2);
-    BOOST_TEST(s2.peek(asio::buffer(buf)) == data1.size());
-    BOOST_TEST(s1.receive(asio::buffer(buf)) == data2.size());
-    BOOST_TEST(std::string(buf, data2.size()) == data2);
-    BOOST_TEST(s2.receive(asio::buffer(buf)) == data1.size());
-    BOOST_TEST(std::string(buf, data1.size()) == data1);
-    BOOST_TEST(!s1.take_error());
-    BOOST_TEST(!s2.take_error());
+    exchange_connected(s1, s2);
 }
+
+// Three bound sockets: 1 and 2 connected to each other, 3 connected to 1.
+struct trio
+{
+    net::udp_socket s1 = net::udp_socket::bind(udp_local_v4());
+    net::udp_socket s2 = net::udp_socket::bind(udp_local_v4());
+    net::udp_socket s3 = net::udp_socket::bind(udp_local_v4());
+
+    trio()
+    {
+        s1.connect(s2.local_endpoint());
+        s2.connect(s1.local_endpoint());
+        s3.connect(s1.local_endpoint());
+    }
+};
 
 } // namespace
 
@@ -159,12 +116,8 @@ BOOST_AUTO_TEST_CASE(reconnect_sending_switches_peer)
 {
     mio::poll p;
     mio::events evs(8);
-    auto s1 = net::udp_socket::bind(udp_local_v4());
-    auto s2 = net::udp_socket::bind(udp_local_v4());
-    auto s3 = net::udp_socket::bind(udp_local_v4());
-    s1.connect(s2.local_endpoint());
-    s2.connect(s1.local_endpoint());
-    s3.connect(s1.local_endpoint());
+    trio t;
+    auto& [s1, s2, s3] = t;
     p.registry().register_(s2, token(2), interest::readable);
     p.registry().register_(s3, token(3), interest::readable);
     BOOST_TEST(s1.send(asio::buffer(data1)) == data1.size());
@@ -182,12 +135,8 @@ BOOST_AUTO_TEST_CASE(reconnect_receiving_filters_sources)
 {
     mio::poll p;
     mio::events evs(8);
-    auto s1 = net::udp_socket::bind(udp_local_v4());
-    auto s2 = net::udp_socket::bind(udp_local_v4());
-    auto s3 = net::udp_socket::bind(udp_local_v4());
-    s1.connect(s2.local_endpoint());
-    s2.connect(s1.local_endpoint());
-    s3.connect(s1.local_endpoint());
+    trio t;
+    auto& [s1, s2, s3] = t;
     p.registry().register_(s1, token(1), interest::readable);
     BOOST_TEST(s2.send(asio::buffer(data1)) == data1.size());
     expect_events(p, evs, {readable(1)});
@@ -209,12 +158,9 @@ BOOST_AUTO_TEST_CASE(discards_datagrams_from_other_sources_when_connected)
     // mio's udp_socket_discard.
     mio::poll p;
     mio::events evs(8);
-    auto tx = net::udp_socket::bind(udp_local_v4());
-    auto rx = net::udp_socket::bind(udp_local_v4());
-    auto outside = net::udp_socket::bind(udp_local_v4());
-    tx.connect(rx.local_endpoint());
-    rx.connect(tx.local_endpoint());
-    outside.connect(rx.local_endpoint());
+    trio t; // s3 sends to s1, which is connected to s2 only
+    auto& [rx, tx, outside] = t;
+    (void)tx;
     BOOST_TEST(outside.send(asio::buffer(data1)) == data1.size());
     p.registry().register_(rx, token(1), interest::readable);
     expect_no_events(p, evs, std::chrono::milliseconds(100));

@@ -52,8 +52,7 @@ BOOST_AUTO_TEST_CASE(smoke)
     mio::poll p;
     mio::events evs(8);
     check_fresh_socket(c.client);
-    p.registry().register_(c.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c.client, 1);
     char buf[64];
     boost::system::error_code ec;
     c.client.read_some(asio::buffer(buf), ec);
@@ -99,8 +98,7 @@ BOOST_AUTO_TEST_CASE(connect_event_then_peer_close_is_readable)
     connected c;
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(c.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c.client, 1);
     c.server.close();
     expected_event e = readable(1);
     e.read_closed = true;
@@ -146,8 +144,7 @@ BOOST_AUTO_TEST_CASE(shutdown_receive_gives_read_closed)
     connected c;
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(c.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c.client, 1);
     c.client.shutdown(net::shutdown_type::receive);
     expect_events(p, evs, {read_closed(1)});
 }
@@ -173,8 +170,7 @@ BOOST_AUTO_TEST_CASE(shutdown_both_gives_write_closed)
     connected c;
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(c.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c.client, 1);
     c.client.shutdown(net::shutdown_type::both);
     expect_events(p, evs, {write_closed(1)});
     boost::system::error_code ec;
@@ -187,8 +183,7 @@ BOOST_AUTO_TEST_CASE(listener_side_shutdown_send_gives_read_closed)
     connected c;
     mio::poll p;
     mio::events evs(8);
-    p.registry().register_(c.client, token(1), interest::readable | interest::writable);
-    expect_events(p, evs, {writable(1)});
+    register_until_writable(p, evs, c.client, 1);
     c.server.shutdown(net::shutdown_type::send);
     expect_events(p, evs, {read_closed(1)});
 }

@@ -10,11 +10,13 @@
 #define BOOST_MIO_DETAIL_BASIC_SOCKET_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/buffer_sequence.hpp>
 #include <boost/mio/detail/io_object.hpp>
 #include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/socket_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
+#include <boost/asio/buffer.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -138,6 +140,29 @@ protected:
     bool flag(socket_ops::option opt, boost::system::error_code& ec) const
     {
         return socket_ops::get_option(native_handle(), opt, ec) != 0;
+    }
+
+    // One send of `buffers` (to `to`, or to the connected peer when null):
+    // send(2) for a single buffer, one sendmsg(2) for a sequence.
+    template <class ConstBufferSequence>
+    std::size_t send_buffers(const ConstBufferSequence& buffers, const ::sockaddr* to,
+        std::size_t to_len, boost::system::error_code& ec)
+    {
+        using boost::asio::const_buffer;
+        if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
+        {
+            const const_buffer b(buffers);
+            return this->io_.do_io([&](int fd) {
+                return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
+            });
+        }
+        else
+        {
+            iovec_array<const_buffer> iov(buffers);
+            return this->io_.do_io([&](int fd) {
+                return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
+            });
+        }
     }
 
 private:

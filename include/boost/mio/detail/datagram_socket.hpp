@@ -69,7 +69,7 @@ public:
     template <class ConstBufferSequence>
     std::size_t send(const ConstBufferSequence& buffers, boost::system::error_code& ec)
     {
-        return transmit(buffers, nullptr, 0, ec);
+        return this->send_buffers(buffers, nullptr, 0, ec);
     }
 
     /// Sends one datagram made of `buffers` to `to`.
@@ -86,7 +86,7 @@ public:
     std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to,
         boost::system::error_code& ec)
     {
-        return transmit(buffers, to.data(), to.size(), ec);
+        return this->send_buffers(buffers, to.data(), to.size(), ec);
     }
 
     /// Receives one datagram (see the class comment on truncation).
@@ -162,27 +162,6 @@ protected:
     using base::base;
 
 private:
-    template <class ConstBufferSequence>
-    std::size_t transmit(const ConstBufferSequence& buffers, const ::sockaddr* to,
-        std::size_t to_len, boost::system::error_code& ec)
-    {
-        using boost::asio::const_buffer;
-        if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
-        {
-            const const_buffer b(buffers);
-            return this->io_.do_io([&](int fd) {
-                return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
-            });
-        }
-        else
-        {
-            iovec_array<const_buffer> iov(buffers);
-            return this->io_.do_io([&](int fd) {
-                return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
-            });
-        }
-    }
-
     // One recvmsg whatever the sequence: a datagram is received whole by
     // one call, so a single buffer needs no other path.
     template <class MutableBufferSequence>

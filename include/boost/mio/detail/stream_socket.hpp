@@ -84,21 +84,7 @@ public:
     template <class ConstBufferSequence>
     std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec)
     {
-        using boost::asio::const_buffer;
-        if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
-        {
-            const const_buffer b(buffers);
-            return this->io_.do_io([&](int fd) {
-                return socket_ops::send(fd, b.data(), b.size(), nullptr, 0, ec);
-            });
-        }
-        else
-        {
-            iovec_array<const_buffer> iov(buffers);
-            return this->io_.do_io([&](int fd) {
-                return socket_ops::send(fd, iov.data(), iov.count(), nullptr, 0, ec);
-            });
-        }
+        return this->send_buffers(buffers, nullptr, 0, ec);
     }
 
     using base::peer_endpoint;
