@@ -89,6 +89,13 @@ BOOST_AUTO_TEST_CASE(ttl_set_and_read_back)
     l.set_ttl(10);
     BOOST_TEST(l.ttl() == 10u);
     BOOST_TEST(!l.take_error());
+    // Accepted connections inherit it.
+    mio::poll p;
+    mio::events evs(4);
+    p.registry().register_(l, token(0), interest::readable);
+    auto c = net::tcp_stream::connect(l.local_endpoint());
+    expect_events(p, evs, {readable(0)});
+    BOOST_TEST(l.accept().first.ttl() == 10u);
 }
 
 BOOST_AUTO_TEST_CASE(release_and_from_native_keep_the_socket)

@@ -70,8 +70,8 @@ public:
     BOOST_MIO_DECL static tcp_listener bind(const endpoint_type& local,
         boost::system::error_code& ec);
 
-    /// IP_TTL (on IPv6, the unicast hop limit) of accepted connections:
-    /// 1 to 255, else `EINVAL`.
+    /// IP_TTL (on IPv6, the unicast hop limit) of the listening socket,
+    /// which the connections it accepts inherit: 1 to 255, else `EINVAL`.
     using base::set_ttl;
     using base::ttl;
 

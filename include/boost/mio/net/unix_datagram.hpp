@@ -29,7 +29,8 @@ namespace net {
 /// adopted with from_native(). Every call that takes an address also takes
 /// it as a path (`const char*`, std::string, std::string_view...; a
 /// leading '\0' is an abstract name; more than 107 bytes is
-/// `ENAMETOOLONG`).
+/// `ENAMETOOLONG`, never a shortened name; a '\0' inside a filesystem path
+/// is `EINVAL`).
 ///
 /// Inherited (both overloads each): connect, send, send_to, receive,
 /// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,

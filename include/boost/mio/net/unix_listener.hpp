@@ -67,7 +67,8 @@ public:
 
     /// Binds to the name `path` (`const char*`, std::string,
     /// std::string_view...; more than 107 bytes is `ENAMETOOLONG`, never a
-    /// shortened name). @throws boost::system::system_error.
+    /// shortened name; a '\0' inside a filesystem path, which the OS would
+    /// cut the name at, is `EINVAL`). @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
     static unix_listener bind(const Path& path)
     {

@@ -68,7 +68,8 @@ public:
         boost::system::error_code& ec);
 
     /// Connects to the listener named `path` (`const char*`, std::string,
-    /// std::string_view...; more than 107 bytes is `ENAMETOOLONG`).
+    /// std::string_view...; more than 107 bytes is `ENAMETOOLONG`, a '\0'
+    /// inside a filesystem path `EINVAL`).
     /// @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
     static unix_stream connect(const Path& path)
