@@ -417,7 +417,7 @@ void chart(const std::string& dir)
       << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
       << "set datafile missing '-'\nset key top right\nset grid ytics\n"
       << "set ylabel 'speed relative to raw epoll'\nset yrange [0:*]\n"
-      << "set xtics rotate by -30 left\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
+      << "set xtics rotate by -30 left\nset bmargin 8\nset rmargin 12\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
       << "plot '" << dir << "/chart.dat' using 2:xtic(1) title columnheader(2)";
     for (std::size_t i = 1; i < cols.size(); ++i)
         g << ", '' using " << i + 2 << " title columnheader(" << i + 2 << ")";
@@ -442,7 +442,7 @@ int main(int argc, char** argv)
     std::ofstream md(dir + "/results.md");
     md << "Measured " << meta["date"] << " on " << meta["machine"] << ", `" << meta["command"] << "` ("
        << meta["mode"] << " run: " << meta["reps"] << " interleaved repetitions, medians).\n\n"
-       << "Each echo cell: round trips/s and its ratio to raw epoll | p50/p99 latency | server CPU per round "
+       << "Each echo cell: round trips/s and its ratio to raw epoll, p50/p99 latency, server CPU per round "
           "trip as a ratio to raw epoll's. Time, CPU and instruction ratios: lower is better; rates: higher is "
           "better. The waker's raw column is an eventfd written on every wake().\n\n"
        << markdown_table(t);
