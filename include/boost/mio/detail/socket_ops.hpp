@@ -20,17 +20,15 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/io_source.hpp>
-#include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
-// recv/sendto and MSG_NOSIGNAL for the inline single-buffer fast paths.
-#include <sys/socket.h>
 
 struct iovec;
+struct sockaddr;
 
 namespace boost {
 namespace mio {
@@ -114,30 +112,8 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
 
 // Stream receive: recv(2) / recvmsg(2). 0 bytes from a non-empty buffer is
 // boost::asio::error::eof, as Asio reports it.
-//
-// The single-buffer form is read_some's hot path, so it is inline with
-// only the rare outcomes out of line, as posix_ops::read is: an
-// out-of-line call here cost ~30 user-space instructions per read
-// (callgrind, bench/), a fifth of a whole raw-epoll round trip. Without
-// flags it calls read(2), which on a connected stream socket is recv(2)
-// with flags 0 and has the cheaper libc wrapper.
-inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
-    boost::system::error_code& ec) noexcept
-{
-    for (;;)
-    {
-        const ssize_t n = flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags);
-        if (BOOST_LIKELY(n > 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (n == 0)
-            return posix_ops::read_returned_zero(size, ec);
-        if (!posix_ops::retry_or_fail(ec))
-            return 0;
-    }
-}
+BOOST_MIO_DECL std::size_t recv(int fd, void* data, std::size_t size, int flags,
+    boost::system::error_code& ec) noexcept;
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
 
@@ -151,23 +127,9 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     boost::system::error_code& ec) noexcept;
 
 // send(2)/sendto(2) and sendmsg(2) with MSG_NOSIGNAL; `to` may be null
-// (connected sockets and streams). The single-buffer form is write_some's
-// hot path: inline, for the reason given at recv.
-inline std::size_t send(int fd, const void* data, std::size_t size,
-    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
-{
-    for (;;)
-    {
-        const ssize_t n = ::sendto(fd, data, size, MSG_NOSIGNAL, to, static_cast<::socklen_t>(to_len));
-        if (BOOST_LIKELY(n >= 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (!posix_ops::retry_or_fail(ec))
-            return 0;
-    }
-}
+// (connected sockets and streams).
+BOOST_MIO_DECL std::size_t send(int fd, const void* data, std::size_t size,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
 BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
 
