@@ -67,7 +67,8 @@ static inline void bench_loop_pair(int sv[2])
     fcntl(sv[1], F_SETFL, fcntl(sv[1], F_GETFL) | O_NONBLOCK);
 }
 
-/* IDLE non-blocking sockets (IDLE/2 pairs), into fds[0..IDLE). */
+/* IDLE non-blocking sockets (IDLE/2 pairs), into fds[0..IDLE); the
+ * caller frees the array (the sockets stay open until exit). */
 static inline int* bench_loop_idle(long idle)
 {
     int* fds = (int*)calloc((size_t)(idle > 0 ? idle : 1), sizeof(int));

@@ -84,5 +84,6 @@ int main(int argc, char** argv)
         while (e->done < target)
             io.run_one();
     });
+    free(idle_fds);
     return 0;
 }

@@ -64,5 +64,6 @@ int main(int argc, char** argv)
         while (done < target)
             event_base_loop(base, EVLOOP_ONCE);
     });
+    free(idle_fds);
     return 0;
 }

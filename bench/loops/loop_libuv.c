@@ -59,7 +59,8 @@ int main(int argc, char** argv)
     int sv[2];
     bench_loop_pair(sv);
     int* idle_fds = bench_loop_idle(args.idle);
-    uv_pipe_t* idle = (uv_pipe_t*)calloc((size_t)(args.idle > 0 ? args.idle : 1), sizeof(uv_pipe_t));
+    static uv_pipe_t* idle; /* static: reachable until exit */
+    idle = (uv_pipe_t*)calloc((size_t)(args.idle > 0 ? args.idle : 1), sizeof(uv_pipe_t));
     for (long i = 0; i < args.idle; ++i)
     {
         uv_pipe_init(loop, &idle[i], 0);
@@ -76,5 +77,6 @@ int main(int argc, char** argv)
         while (done < target)
             uv_run(loop, UV_RUN_ONCE);
     });
+    free(idle_fds);
     return 0;
 }

@@ -83,5 +83,6 @@ int main(int argc, char** argv)
     add(ep, sv[1], 0);
     struct epoll_event evs[64];
     BENCH_LOOP_RUN(args, sv[0], serve(ep, sv[1], evs));
+    free(idle);
     return 0;
 }

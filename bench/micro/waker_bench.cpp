@@ -144,6 +144,12 @@ public:
         uv_async_init(&loop_, &async_, on_async);
         async_.data = this;
     }
+    ~libuv_impl()
+    {
+        uv_close(reinterpret_cast<uv_handle_t*>(&async_), nullptr);
+        uv_run(&loop_, UV_RUN_DEFAULT);
+        uv_loop_close(&loop_);
+    }
     void wake() { uv_async_send(&async_); }
     void run_loop(shared_state& s)
     {
