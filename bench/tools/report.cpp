@@ -415,7 +415,7 @@ void chart(const std::string& dir)
       << "set termoption noenhanced\n"
       << "set style data histograms\nset style histogram clustered gap 1\n"
       << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
-      << "set datafile missing '-'\nset key top right\nset grid ytics\n"
+      << "set datafile missing '-'\nset key outside right top\nset grid ytics\n"
       << "set ylabel 'speed relative to raw epoll'\nset yrange [0:*]\n"
       << "set xtics rotate by -30 left\nset bmargin 8\nset rmargin 12\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
       << "plot '" << dir << "/chart.dat' using 2:xtic(1) title columnheader(2)";
