@@ -11,6 +11,7 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/event.hpp>
+#include <climits>
 #include <cstddef>
 #include <memory>
 
@@ -45,7 +46,7 @@ public:
     /// @throws std::bad_alloc
     explicit events(std::size_t capacity)
         : buffer_(capacity != 0 ? new event::native_type[capacity]() : nullptr),
-          capacity_(capacity)
+          capacity_(capacity), native_capacity_(clamp_native(capacity))
     {
     }
 
@@ -53,19 +54,26 @@ public:
     static events with_capacity(std::size_t capacity) { return events(capacity); }
 
     events(events&& other) noexcept
-        : buffer_(std::move(other.buffer_)), capacity_(other.capacity_), size_(other.size_)
+        : buffer_(std::move(other.buffer_)), capacity_(other.capacity_),
+          native_capacity_(other.native_capacity_), size_(other.size_)
     {
         other.capacity_ = 0;
+        other.native_capacity_ = 0;
         other.size_ = 0;
     }
 
     events& operator=(events&& other) noexcept
     {
-        buffer_ = std::move(other.buffer_);
-        capacity_ = other.capacity_;
-        size_ = other.size_;
-        other.capacity_ = 0;
-        other.size_ = 0;
+        if (this != &other)
+        {
+            buffer_ = std::move(other.buffer_);
+            capacity_ = other.capacity_;
+            native_capacity_ = other.native_capacity_;
+            size_ = other.size_;
+            other.capacity_ = 0;
+            other.native_capacity_ = 0;
+            other.size_ = 0;
+        }
         return *this;
     }
 
@@ -83,6 +91,11 @@ public:
     /// The buffer as the backend writes it (capacity() native events).
     event::native_type* native_buffer() noexcept { return buffer_.get(); }
 
+    /// capacity() as the OS takes it: the kernel refuses more than
+    /// INT_MAX / sizeof(native event) slots, so a larger buffer is used in
+    /// part (the rest of the ready events wait for the next wait()).
+    int native_capacity() const noexcept { return native_capacity_; }
+
     /// Sets how many events of the buffer the backend filled.
     void set_size(std::size_t n) noexcept { size_ = n; }
 
@@ -95,8 +108,15 @@ private:
         return reinterpret_cast<const event*>(buffer_.get());
     }
 
+    static int clamp_native(std::size_t capacity) noexcept
+    {
+        constexpr std::size_t max = INT_MAX / sizeof(event::native_type);
+        return static_cast<int>(capacity < max ? capacity : max);
+    }
+
     std::unique_ptr<event::native_type[]> buffer_;
     std::size_t capacity_;
+    int native_capacity_;
     std::size_t size_ = 0;
 };
 

@@ -66,18 +66,19 @@ public:
     void select(events& evs, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
-        evs.clear();
-        if (BOOST_UNLIKELY(fd_ < 0))
-            return set_errno(ec, EBADF);
-        // A zero capacity is left to the kernel, which reports EINVAL. It
-        // refuses more than INT_MAX / sizeof(epoll_event) slots.
-        constexpr std::size_t kernel_max = INT_MAX / sizeof(::epoll_event);
-        const int max = static_cast<int>(evs.capacity() < kernel_max ? evs.capacity() : kernel_max);
-        const int n = timeout ? wait_for(evs.native_buffer(), max, *timeout)
-                              : ::epoll_wait(fd_, evs.native_buffer(), max, -1);
-        state_->consume_wake();
+        // No checks up front: a closed selector (fd -1) makes the kernel
+        // report EBADF, and a zero-capacity buffer EINVAL. Returning before
+        // consume_wake() on failure is safe: a wake-up flag left set only
+        // means that a signal is still queued for the next wait.
+        const int n = timeout
+            ? wait_for(evs.native_buffer(), evs.native_capacity(), *timeout)
+            : ::epoll_wait(fd_, evs.native_buffer(), evs.native_capacity(), -1);
         if (BOOST_UNLIKELY(n < 0))
+        {
+            evs.clear();
             return set_errno(ec);
+        }
+        state_->consume_wake();
         evs.set_size(static_cast<std::size_t>(n));
         ec.clear();
     }
