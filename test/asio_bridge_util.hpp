@@ -82,11 +82,18 @@ public:
     ~threaded_run() { stop(); }
 
     // Lets run() return once the context has no other work, then joins.
-    void join_when_idle()
+    // Bounded: if work is still pending after `timeout`, the context is
+    // stopped and the test fails.
+    void join_when_idle(std::chrono::milliseconds timeout = event_timeout)
     {
         boost::asio::post(ioc_, [this] { watchdog_.cancel(); });
         work_.reset();
-        join();
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        while (!ioc_.stopped() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
+        BOOST_CHECK_MESSAGE(ioc_.stopped(), "the io_context still had work after "
+            << timeout.count() << " ms");
+        stop();
     }
 
     // Stops the context at once and joins.
