@@ -610,6 +610,7 @@ BOOST_AUTO_TEST_CASE(many_sources_many_threads_with_timers_lose_nothing)
     asio::io_context ioc;
     std::vector<mio::posix::pipe_ends> ends;
     std::vector<std::unique_ptr<async_source>> sources;
+    ends.reserve(n); // the sources refer to the pipe ends: no reallocation
     for (std::size_t i = 0; i < n; ++i)
     {
         ends.push_back(mio::posix::make_pipe());
