@@ -6,8 +6,4 @@
 // http://www.boost.org/LICENSE_1_0.txt)
 //
 
-// CMake also defines it on the command line: define it only once.
-#if !defined(BOOST_MIO_SOURCE)
-#  define BOOST_MIO_SOURCE
-#endif
 #include <boost/mio/src.hpp>

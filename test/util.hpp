@@ -179,6 +179,27 @@ private:
     std::string path_;
 };
 
+// The path of the example program `name`. The b2 build passes the example
+// binaries as arguments to every test program; CMake compiles their
+// directory in as BOOST_MIO_EXAMPLE_DIR.
+inline std::string example_path(const std::string& name)
+{
+    const auto& suite = boost::unit_test::framework::master_test_suite();
+    for (int i = 1; i < suite.argc; ++i)
+    {
+        const std::string arg = suite.argv[i];
+        if (arg.size() > name.size() && arg.compare(arg.size() - name.size(), name.size(), name) == 0
+            && arg[arg.size() - name.size() - 1] == '/')
+            return arg;
+    }
+#if defined(BOOST_MIO_EXAMPLE_DIR)
+    return std::string(BOOST_MIO_EXAMPLE_DIR) + "/" + name;
+#else
+    BOOST_FAIL("example " << name << " not found: pass its path as an argument");
+    return {};
+#endif
+}
+
 } // namespace mio_test
 
 // One per test program: fails the program if it leaked a file descriptor.

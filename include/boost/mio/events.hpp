@@ -44,7 +44,8 @@ public:
     /// here, but wait() on it reports `errc::invalid_argument`.
     /// @throws std::bad_alloc
     explicit events(std::size_t capacity)
-        : buffer_(capacity != 0 ? new event[capacity] : nullptr), capacity_(capacity)
+        : buffer_(capacity != 0 ? new event::native_type[capacity]() : nullptr),
+          capacity_(capacity)
     {
     }
 
@@ -73,25 +74,28 @@ public:
     bool empty() const noexcept { return size_ == 0; }
     void clear() noexcept { size_ = 0; }
 
-    const_iterator begin() const noexcept { return buffer_.get(); }
-    const_iterator end() const noexcept { return buffer_.get() + size_; }
+    const_iterator begin() const noexcept { return as_events(); }
+    const_iterator end() const noexcept { return as_events() + size_; }
 
     /// The i-th event; `i < size()`.
-    const event& operator[](std::size_t i) const noexcept { return buffer_[i]; }
+    const event& operator[](std::size_t i) const noexcept { return as_events()[i]; }
 
     /// The buffer as the backend writes it (capacity() native events).
-    event::native_type* native_buffer() noexcept
-    {
-        // event is standard-layout with the native struct as its only
-        // member, so the two pointers are interconvertible.
-        return buffer_ ? &const_cast<event::native_type&>(buffer_[0].native()) : nullptr;
-    }
+    event::native_type* native_buffer() noexcept { return buffer_.get(); }
 
     /// Sets how many events of the buffer the backend filled.
     void set_size(std::size_t n) noexcept { size_ = n; }
 
 private:
-    std::unique_ptr<event[]> buffer_;
+    // The kernel writes native structs; users read them as events. event
+    // is standard-layout with the native struct as its only member (and of
+    // the same size), so the two are pointer-interconvertible.
+    const event* as_events() const noexcept
+    {
+        return reinterpret_cast<const event*>(buffer_.get());
+    }
+
+    std::unique_ptr<event::native_type[]> buffer_;
     std::size_t capacity_;
     std::size_t size_ = 0;
 };

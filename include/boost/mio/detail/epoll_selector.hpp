@@ -12,14 +12,17 @@
 #define BOOST_MIO_DETAIL_EPOLL_SELECTOR_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/errno_error.hpp>
 #include <boost/mio/detail/selector_state.hpp>
 #include <boost/mio/events.hpp>
 #include <boost/mio/interest.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
+#include <climits>
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <sys/epoll.h>
 
 namespace boost {
 namespace mio {
@@ -58,9 +61,26 @@ public:
         boost::system::error_code& ec) const;
     BOOST_MIO_DECL void deregister(int fd, boost::system::error_code& ec) const;
 
-    BOOST_MIO_DECL void select(events& evs,
-        std::optional<std::chrono::nanoseconds> timeout,
-        boost::system::error_code& ec);
+    // Inline: this is the hot path of every event loop. What is not needed
+    // on every call (timeouts, errors) is out of line.
+    void select(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+        boost::system::error_code& ec)
+    {
+        evs.clear();
+        if (BOOST_UNLIKELY(fd_ < 0))
+            return set_errno(ec, EBADF);
+        // A zero capacity is left to the kernel, which reports EINVAL. It
+        // refuses more than INT_MAX / sizeof(epoll_event) slots.
+        constexpr std::size_t kernel_max = INT_MAX / sizeof(::epoll_event);
+        const int max = static_cast<int>(evs.capacity() < kernel_max ? evs.capacity() : kernel_max);
+        const int n = timeout ? wait_for(evs.native_buffer(), max, *timeout)
+                              : ::epoll_wait(fd_, evs.native_buffer(), max, -1);
+        state_->consume_wake();
+        if (BOOST_UNLIKELY(n < 0))
+            return set_errno(ec);
+        evs.set_size(static_cast<std::size_t>(n));
+        ec.clear();
+    }
 
     int native_handle() const noexcept { return fd_; }
     bool is_open() const noexcept { return fd_ >= 0; }
@@ -70,6 +90,9 @@ public:
     const std::shared_ptr<selector_state>& shared_state() const noexcept { return state_; }
 
 private:
+    BOOST_MIO_DECL int wait_for(::epoll_event* buf, int max,
+        std::chrono::nanoseconds timeout) const noexcept;
+
     int fd_ = -1;
     std::shared_ptr<selector_state> state_;
 };

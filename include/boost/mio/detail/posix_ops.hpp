@@ -17,25 +17,106 @@
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 
-struct iovec;
+#include <boost/mio/detail/errno_error.hpp>
+#include <cerrno>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 namespace boost {
 namespace mio {
 namespace detail {
 namespace posix_ops {
 
+// The transfer functions are inline: they are the hot path (a user-space
+// round trip should cost a few instructions more than the bare syscall).
+// Only what happens after a syscall did not transfer data -- end of stream,
+// would_block, errors -- is out of line.
+
 BOOST_MIO_DECL void close(int fd) noexcept;
 
-// read(2)/readv(2): 0 bytes from a non-empty buffer is eof.
-BOOST_MIO_DECL std::size_t read(int fd, void* data, std::size_t size,
+// After read/readv returned 0: from a non-empty buffer that is eof, from
+// an empty one success.
+BOOST_MIO_DECL std::size_t read_returned_zero(std::size_t requested,
     boost::system::error_code& ec) noexcept;
-BOOST_MIO_DECL std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
-    std::size_t total, boost::system::error_code& ec) noexcept;
 
-BOOST_MIO_DECL std::size_t write(int fd, const void* data, std::size_t size,
-    boost::system::error_code& ec) noexcept;
-BOOST_MIO_DECL std::size_t writev(int fd, const ::iovec* iov, std::size_t count,
-    boost::system::error_code& ec) noexcept;
+// After a syscall returned -1: true to retry (EINTR), else false with ec set.
+inline bool retry_or_fail(boost::system::error_code& ec) noexcept
+{
+    const int e = errno;
+    if (e == EINTR)
+        return true;
+    set_errno(ec, e);
+    return false;
+}
+
+inline std::size_t read(int fd, void* data, std::size_t size,
+    boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::read(fd, data, size);
+        if (BOOST_LIKELY(n > 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (n == 0)
+            return read_returned_zero(size, ec);
+        if (!retry_or_fail(ec))
+            return 0;
+    }
+}
+
+inline std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
+    std::size_t total, boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::readv(fd, iov, static_cast<int>(count));
+        if (BOOST_LIKELY(n > 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (n == 0)
+            return read_returned_zero(total, ec);
+        if (!retry_or_fail(ec))
+            return 0;
+    }
+}
+
+inline std::size_t write(int fd, const void* data, std::size_t size,
+    boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::write(fd, data, size);
+        if (BOOST_LIKELY(n >= 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!retry_or_fail(ec))
+            return 0;
+    }
+}
+
+inline std::size_t writev(int fd, const ::iovec* iov, std::size_t count,
+    boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::writev(fd, iov, static_cast<int>(count));
+        if (BOOST_LIKELY(n >= 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!retry_or_fail(ec))
+            return 0;
+    }
+}
 
 BOOST_MIO_DECL void set_nonblocking(int fd, bool on, boost::system::error_code& ec) noexcept;
 BOOST_MIO_DECL bool is_nonblocking(int fd, boost::system::error_code& ec) noexcept;

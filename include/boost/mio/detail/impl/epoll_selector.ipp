@@ -141,27 +141,10 @@ BOOST_MIO_DECL void epoll_selector::deregister(int fd, boost::system::error_code
         ec.clear();
 }
 
-BOOST_MIO_DECL void epoll_selector::select(events& evs,
-    std::optional<std::chrono::nanoseconds> timeout, boost::system::error_code& ec)
+BOOST_MIO_DECL int epoll_selector::wait_for(::epoll_event* buf, int max,
+    std::chrono::nanoseconds timeout) const noexcept
 {
-    evs.clear();
-    if (BOOST_UNLIKELY(fd_ < 0))
-        return set_errno(ec, EBADF);
-    if (BOOST_UNLIKELY(evs.capacity() == 0))
-        return set_errno(ec, EINVAL);
-
-    // The kernel refuses more than INT_MAX / sizeof(epoll_event) slots.
-    constexpr std::size_t kernel_max = INT_MAX / sizeof(::epoll_event);
-    const int max = static_cast<int>(evs.capacity() < kernel_max ? evs.capacity() : kernel_max);
-    ::epoll_event* buf = evs.native_buffer();
-
-    const int n = timeout ? epoll_detail::wait_timeout(fd_, buf, max, *timeout)
-                          : ::epoll_wait(fd_, buf, max, -1);
-    state_->consume_wake();
-    if (n < 0)
-        return set_errno(ec);
-    evs.set_size(static_cast<std::size_t>(n));
-    ec.clear();
+    return epoll_detail::wait_timeout(fd_, buf, max, timeout);
 }
 
 BOOST_MIO_DECL void epoll_selector::close() noexcept

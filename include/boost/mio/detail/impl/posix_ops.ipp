@@ -30,75 +30,14 @@ BOOST_MIO_DECL void close(int fd) noexcept
     ::close(fd);
 }
 
-namespace {
-inline std::size_t finish_read(ssize_t n, std::size_t requested,
+BOOST_MIO_DECL std::size_t read_returned_zero(std::size_t requested,
     boost::system::error_code& ec) noexcept
 {
-    if (n < 0)
-    {
-        set_errno(ec);
-        return 0;
-    }
-    if (n == 0 && requested != 0)
-    {
+    if (requested != 0)
         ec = boost::asio::error::eof;
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(n);
-}
-} // namespace
-
-BOOST_MIO_DECL std::size_t read(int fd, void* data, std::size_t size,
-    boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::read(fd, data, size);
-    while (n < 0 && errno == EINTR);
-    return finish_read(n, size, ec);
-}
-
-BOOST_MIO_DECL std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
-    std::size_t total, boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::readv(fd, iov, static_cast<int>(count));
-    while (n < 0 && errno == EINTR);
-    return finish_read(n, total, ec);
-}
-
-BOOST_MIO_DECL std::size_t write(int fd, const void* data, std::size_t size,
-    boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::write(fd, data, size);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-    {
-        set_errno(ec);
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(n);
-}
-
-BOOST_MIO_DECL std::size_t writev(int fd, const ::iovec* iov, std::size_t count,
-    boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::writev(fd, iov, static_cast<int>(count));
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-    {
-        set_errno(ec);
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(n);
+    else
+        ec.clear();
+    return 0;
 }
 
 BOOST_MIO_DECL void set_nonblocking(int fd, bool on, boost::system::error_code& ec) noexcept
