@@ -45,8 +45,10 @@ std::shared_ptr<source_state> attach_source(const Executor& ex, Source& src, mio
 {
     mio::detail::check_event_source<Source>();
     auto core = detail::core_for(ex);
-    auto state = std::make_shared<source_state>(core, i, static_cast<void*>(&src),
-        &deregister_source<Source>);
+    // Source may be const (a const view such as native_source): the pointer
+    // goes back to its own type in deregister_source.
+    auto state = std::make_shared<source_state>(core, i,
+        const_cast<void*>(static_cast<const void*>(&src)), &deregister_source<Source>);
     core->attach(*state);
     boost::system::error_code ec;
     core->registry().register_(src, mio::token(state->token), i, ec);
