@@ -22,6 +22,11 @@ static_assert(std::is_trivially_copyable_v<token>);
 static_assert(!std::is_default_constructible_v<token>);
 static_assert(!std::is_convertible_v<std::size_t, token>, "the constructor is explicit");
 static_assert(token(7).value() == 7);
+static_assert(std::is_nothrow_constructible_v<token, std::size_t>);
+static_assert(noexcept(token(1).value()) && noexcept(token(1) == token(2))
+    && noexcept(token(1) < token(2)));
+static_assert(noexcept(std::hash<token>{}(token(1))));
+static_assert(std::is_same_v<decltype(token(1).value()), std::size_t>);
 static_assert(token(1) < token(2) && token(2) > token(1) && token(1) <= token(1)
     && token(1) >= token(1) && token(1) == token(1) && token(1) != token(2));
 
@@ -38,4 +43,12 @@ BOOST_AUTO_TEST_CASE(hashes_like_its_value)
     std::unordered_set<token> set{token(1), token(2), token(1)};
     BOOST_TEST(set.size() == 2u);
     BOOST_TEST(std::hash<token>{}(token(42)) == std::hash<std::size_t>{}(42));
+}
+
+BOOST_AUTO_TEST_CASE(prints_as_token_value)
+{
+    std::ostringstream os;
+    os << token(7);
+    BOOST_TEST(os.str() == "token(7)");
+    BOOST_TEST(token(3) == token(3)); // printable, so BOOST_TEST needs no extra parentheses
 }

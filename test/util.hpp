@@ -14,6 +14,7 @@
 
 #include <boost/mio.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <chrono>
@@ -198,6 +199,23 @@ inline std::string example_path(const std::string& name)
     BOOST_FAIL("example " << name << " not found: pass its path as an argument");
     return {};
 #endif
+}
+
+// Runs `f`, which must throw boost::system::system_error whose code()
+// compares equal to `expected` (an error_code, an errc or a library enum).
+template <class F, class Code>
+void expect_system_error(F&& f, const Code& expected)
+{
+    try
+    {
+        f();
+    }
+    catch (const boost::system::system_error& e)
+    {
+        BOOST_TEST((e.code() == expected), "threw " << e.code() << " (" << e.what() << ")");
+        return;
+    }
+    BOOST_ERROR("expected boost::system::system_error, nothing was thrown");
 }
 
 } // namespace mio_test

@@ -20,6 +20,13 @@
 #include <boost/mio/registry.hpp>
 #include <boost/mio/token.hpp>
 #include <boost/mio/waker.hpp>
+#include <boost/mio/net/shutdown_type.hpp>
+#include <boost/mio/net/tcp_listener.hpp>
+#include <boost/mio/net/tcp_stream.hpp>
+#include <boost/mio/net/udp_socket.hpp>
+#include <boost/mio/net/unix_datagram.hpp>
+#include <boost/mio/net/unix_listener.hpp>
+#include <boost/mio/net/unix_stream.hpp>
 #include <boost/mio/posix/pipe.hpp>
 #include <boost/mio/posix/source_fd.hpp>
 

@@ -21,6 +21,19 @@ namespace mio {
 
 class registry;
 
+namespace detail {
+
+// registry's register_/reregister/deregister are templates that accept any
+// argument, so a registry has the three members with the right shape and
+// would pass for a source: registering one registry with another then
+// compiled and recursed until the stack overflowed. A registry is not a
+// source (as in mio); to nest selectors, register the native handle
+// through posix::source_fd.
+template <class S>
+constexpr bool is_registry_v = std::is_same<std::remove_cv_t<S>, registry>::value;
+
+} // namespace detail
+
 /// Whether `S` can be registered with a registry.
 ///
 /// A type is an event source when, for `S& s`, `const registry& r`,
@@ -58,7 +71,7 @@ struct is_event_source<S,
             std::declval<boost::system::error_code&>())),
         decltype(std::declval<S&>().deregister(std::declval<const registry&>(),
             std::declval<boost::system::error_code&>()))>>
-    : std::true_type
+    : std::bool_constant<!detail::is_registry_v<S>>
 {
 };
 
@@ -68,8 +81,8 @@ inline constexpr bool is_event_source_v = is_event_source<S>::value;
 #if defined(BOOST_MIO_HAS_CONCEPTS)
 /// The C++20 spelling of is_event_source.
 template <class S>
-concept event_source = requires(S& s, const registry& r, token t, interest i,
-    boost::system::error_code& ec) {
+concept event_source = !detail::is_registry_v<S>
+    && requires(S& s, const registry& r, token t, interest i, boost::system::error_code& ec) {
     s.register_(r, t, i, ec);
     s.reregister(r, t, i, ec);
     s.deregister(r, ec);

@@ -27,7 +27,15 @@
 #include <boost/mio/impl/interest.ipp>
 #include <boost/mio/impl/poll.ipp>
 #include <boost/mio/impl/registry.ipp>
+#include <boost/mio/impl/token.ipp>
 #include <boost/mio/detail/impl/epoll_selector.ipp>
 #include <boost/mio/detail/impl/posix_ops.ipp>
+#include <boost/mio/detail/impl/socket_ops.ipp>
+#include <boost/mio/net/impl/tcp_listener.ipp>
+#include <boost/mio/net/impl/tcp_stream.ipp>
+#include <boost/mio/net/impl/udp_socket.ipp>
+#include <boost/mio/net/impl/unix_datagram.ipp>
+#include <boost/mio/net/impl/unix_listener.ipp>
+#include <boost/mio/net/impl/unix_stream.ipp>
 
 #endif // BOOST_MIO_SRC_HPP

@@ -12,6 +12,7 @@
 #include <boost/mio/detail/config.hpp>
 #include <cstddef>
 #include <functional>
+#include <iosfwd>
 
 namespace boost {
 namespace mio {
@@ -48,6 +49,9 @@ private:
     std::size_t value_;
 };
 
+/// Writes "token(7)".
+BOOST_MIO_DECL std::ostream& operator<<(std::ostream& os, token t);
+
 } // namespace mio
 } // namespace boost
 
@@ -59,5 +63,9 @@ struct std::hash<boost::mio::token>
         return std::hash<std::size_t>{}(t.value());
     }
 };
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/impl/token.ipp>
+#endif
 
 #endif // BOOST_MIO_TOKEN_HPP

@@ -11,6 +11,7 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/buffer_sequence.hpp>
+#include <boost/mio/detail/io_object.hpp>
 #include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
@@ -24,62 +25,10 @@ namespace boost {
 namespace mio {
 namespace detail {
 
-// What both ends of a pipe have: ownership of the fd, blocking mode and
-// registration. sender and receiver add the one direction they transfer.
-class pipe_end
-{
-public:
-    using native_handle_type = int;
-
-    native_handle_type native_handle() const noexcept { return io_.native_handle(); }
-    bool is_open() const noexcept { return io_.is_open(); }
-
-    /// Gives up ownership: returns the fd (or -1) and leaves this closed.
-    native_handle_type release() noexcept { return io_.release(); }
-
-    /// Closes the fd (deregistering it from every poll). Closing a closed
-    /// end does nothing.
-    void close() noexcept { io_.close(); }
-    void close(boost::system::error_code& ec) noexcept
-    {
-        io_.close();
-        ec.clear();
-    }
-
-    /// Switches O_NONBLOCK. make_pipe() already sets it; this is for fds
-    /// adopted with from_native(). @throws boost::system::system_error.
-    void set_nonblocking(bool on)
-    {
-        boost::system::error_code ec;
-        set_nonblocking(on, ec);
-        detail::throw_error(ec, "set_nonblocking");
-    }
-    void set_nonblocking(bool on, boost::system::error_code& ec)
-    {
-        detail::posix_ops::set_nonblocking(io_.native_handle(), on, ec);
-    }
-
-    void register_(const registry& r, mio::token t, interest i,
-        boost::system::error_code& ec) const
-    {
-        io_.register_(r, t, i, ec);
-    }
-    void reregister(const registry& r, mio::token t, interest i,
-        boost::system::error_code& ec) const
-    {
-        io_.reregister(r, t, i, ec);
-    }
-    void deregister(const registry& r, boost::system::error_code& ec) const
-    {
-        io_.deregister(r, ec);
-    }
-
-protected:
-    pipe_end() noexcept = default;
-    explicit pipe_end(native_handle_type fd) noexcept : io_(fd) {}
-
-    io_source io_;
-};
+// Both ends of a pipe are an io_object (ownership of the fd, blocking mode
+// and registration); sender and receiver add the one direction they
+// transfer.
+using pipe_end = io_object;
 
 } // namespace detail
 
@@ -134,7 +83,7 @@ public:
     }
 
 private:
-    explicit sender(native_handle_type fd) noexcept : pipe_end(fd) {}
+    explicit sender(native_handle_type fd) noexcept : io_object(fd) {}
 };
 
 /// The reading end of a pipe. Move-only; owns its fd.
@@ -184,7 +133,7 @@ public:
     }
 
 private:
-    explicit receiver(native_handle_type fd) noexcept : pipe_end(fd) {}
+    explicit receiver(native_handle_type fd) noexcept : io_object(fd) {}
 };
 
 /// The two ends of a new pipe.

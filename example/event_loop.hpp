@@ -1,0 +1,83 @@
+//
+// example/event_loop.hpp: a poll that runs until SIGINT or SIGTERM.
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// The two signals are blocked and read from a signalfd registered with the
+// poll (under the largest token, out of the servers' way), so a server
+// leaves its loop at a clean point and exits 0 instead of being interrupted
+// anywhere. Construct it before starting any thread: the blocked mask is
+// per thread and inherited by threads created later.
+
+#ifndef BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP
+#define BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP
+
+#include <boost/mio.hpp>
+#include <boost/system/system_error.hpp>
+
+#include <cerrno>
+#include <csignal>
+#include <iostream>
+#include <limits>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+class event_loop
+{
+public:
+    event_loop()
+    {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        if (::sigprocmask(SIG_BLOCK, &set, nullptr) != 0
+            || (signal_fd_ = ::signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+            throw boost::system::system_error(errno, boost::system::system_category(), "signalfd");
+        poll_.registry().register_(boost::mio::posix::source_fd(signal_fd_), stop_token,
+            boost::mio::interest::readable);
+    }
+    ~event_loop() { ::close(signal_fd_); }
+    event_loop(const event_loop&) = delete;
+    event_loop& operator=(const event_loop&) = delete;
+
+    const boost::mio::registry& registry() const { return poll_.registry(); }
+
+    // Calls handle(event) for every event until a stop signal; returns the
+    // exit status: 0 when stopped by a signal, 1 when handle returned false
+    // or waiting failed.
+    template <class Handler>
+    int run(Handler handle)
+    {
+        boost::mio::events events(1024);
+        for (;;)
+        {
+            boost::system::error_code ec;
+            poll_.wait(events, ec);
+            if (ec == boost::system::errc::interrupted)
+                continue; // another signal (e.g. SIGCHLD): just wait again
+            if (ec)
+            {
+                std::cerr << "wait: " << ec.message() << "\n";
+                return 1;
+            }
+            for (const boost::mio::event& e : events)
+            {
+                if (e.token() == stop_token)
+                    return 0;
+                if (!handle(e))
+                    return 1;
+            }
+        }
+    }
+
+private:
+    static constexpr boost::mio::token stop_token{std::numeric_limits<std::size_t>::max()};
+
+    boost::mio::poll poll_;
+    int signal_fd_ = -1;
+};
+
+#endif // BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP

@@ -1,0 +1,187 @@
+//
+// boost/mio/detail/basic_socket.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_DETAIL_BASIC_SOCKET_HPP
+#define BOOST_MIO_DETAIL_BASIC_SOCKET_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/buffer_sequence.hpp>
+#include <boost/mio/detail/io_object.hpp>
+#include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/detail/socket_ops.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/mio/net/shutdown_type.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace detail {
+
+// What all six socket types share, on top of io_object: the pending
+// error, the local address, and (protected, published by the types they
+// suit) peer address, shutdown, TTL and the boolean options. `Protocol`
+// is the Asio protocol whose endpoint type names addresses.
+template <class Protocol>
+class basic_socket : public io_object
+{
+public:
+    using protocol_type = Protocol;
+    using endpoint_type = typename Protocol::endpoint;
+
+    /// The pending socket error (SO_ERROR), which reading clears: after a
+    /// non-blocking connect, the outcome; otherwise usually empty.
+    /// @throws boost::system::system_error if it cannot be read (`EBADF`).
+    boost::system::error_code take_error() const
+    {
+        boost::system::error_code ec;
+        const boost::system::error_code pending = take_error(ec);
+        detail::throw_error(ec, "take_error");
+        return pending;
+    }
+    boost::system::error_code take_error(boost::system::error_code& ec) const
+    {
+        return socket_ops::take_error(native_handle(), ec);
+    }
+
+    /// The address this socket is bound to. A Unix socket bound to a
+    /// name longer than 107 bytes reports `ENAMETOOLONG`.
+    /// @throws boost::system::system_error.
+    endpoint_type local_endpoint() const
+    {
+        boost::system::error_code ec;
+        endpoint_type ep = local_endpoint(ec);
+        detail::throw_error(ec, "local_endpoint");
+        return ep;
+    }
+    endpoint_type local_endpoint(boost::system::error_code& ec) const
+    {
+        return read_endpoint(&socket_ops::local_address, ec);
+    }
+
+protected:
+    basic_socket() noexcept = default;
+    explicit basic_socket(native_handle_type fd) noexcept : io_object(fd) {}
+    explicit basic_socket(io_source&& io) noexcept : io_object(std::move(io)) {}
+
+    // A new socket of the endpoint's protocol, bound to it.
+    static io_source open_bound(const endpoint_type& ep, bool reuse_address,
+        boost::system::error_code& ec) noexcept
+    {
+        io_source io = socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec);
+        if (!ec && reuse_address)
+            socket_ops::set_option(io.native_handle(), socket_ops::option::reuse_address, 1, ec);
+        if (!ec)
+            socket_ops::bind(io.native_handle(), ep.data(), ep.size(), ec);
+        return ec ? io_source() : std::move(io);
+    }
+
+    // The address of the connected peer (ENOTCONN if there is none).
+    endpoint_type peer_endpoint() const
+    {
+        boost::system::error_code ec;
+        endpoint_type ep = peer_endpoint(ec);
+        detail::throw_error(ec, "peer_endpoint");
+        return ep;
+    }
+    endpoint_type peer_endpoint(boost::system::error_code& ec) const
+    {
+        return read_endpoint(&socket_ops::peer_address, ec);
+    }
+
+    void shutdown(net::shutdown_type what)
+    {
+        boost::system::error_code ec;
+        shutdown(what, ec);
+        detail::throw_error(ec, "shutdown");
+    }
+    void shutdown(net::shutdown_type what, boost::system::error_code& ec)
+    {
+        socket_ops::shutdown(native_handle(), what, ec);
+    }
+
+    // IP_TTL (IPV6_UNICAST_HOPS on an IPv6 socket); 1..255.
+    void set_ttl(std::uint32_t ttl)
+    {
+        boost::system::error_code ec;
+        set_ttl(ttl, ec);
+        detail::throw_error(ec, "set_ttl");
+    }
+    void set_ttl(std::uint32_t ttl, boost::system::error_code& ec)
+    {
+        socket_ops::set_hop_limit(native_handle(), socket_ops::option::ttl, ttl, ec);
+    }
+    std::uint32_t ttl() const
+    {
+        boost::system::error_code ec;
+        const std::uint32_t v = ttl(ec);
+        detail::throw_error(ec, "ttl");
+        return v;
+    }
+    std::uint32_t ttl(boost::system::error_code& ec) const
+    {
+        return static_cast<std::uint32_t>(
+            socket_ops::get_option(native_handle(), socket_ops::option::ttl, ec));
+    }
+
+    // For the boolean options of the derived types.
+    void set_flag(socket_ops::option opt, bool on, boost::system::error_code& ec)
+    {
+        socket_ops::set_option(native_handle(), opt, on ? 1 : 0, ec);
+    }
+    bool flag(socket_ops::option opt, boost::system::error_code& ec) const
+    {
+        return socket_ops::get_option(native_handle(), opt, ec) != 0;
+    }
+
+    // One send of `buffers` (to `to`, or to the connected peer when null):
+    // send(2) for a single buffer, one sendmsg(2) for a sequence.
+    template <class ConstBufferSequence>
+    std::size_t send_buffers(const ConstBufferSequence& buffers, const ::sockaddr* to,
+        std::size_t to_len, boost::system::error_code& ec)
+    {
+        using boost::asio::const_buffer;
+        if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
+        {
+            const const_buffer b(buffers);
+            return this->io_.do_io([&](int fd) {
+                return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
+            });
+        }
+        else
+        {
+            iovec_array<const_buffer> iov(buffers);
+            return this->io_.do_io([&](int fd) {
+                return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
+            });
+        }
+    }
+
+private:
+    using address_getter = void (*)(int, ::sockaddr*, std::size_t*, boost::system::error_code&) noexcept;
+
+    endpoint_type read_endpoint(address_getter get, boost::system::error_code& ec) const
+    {
+        endpoint_type ep;
+        std::size_t len = ep.capacity();
+        get(native_handle(), ep.data(), &len, ec);
+        if (ec)
+            return endpoint_type();
+        ep.resize(len); // cannot throw: socket_ops checked that it fits
+        return ep;
+    }
+};
+
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_DETAIL_BASIC_SOCKET_HPP

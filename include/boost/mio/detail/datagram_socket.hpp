@@ -1,0 +1,195 @@
+//
+// boost/mio/detail/datagram_socket.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_DETAIL_DATAGRAM_SOCKET_HPP
+#define BOOST_MIO_DETAIL_DATAGRAM_SOCKET_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/basic_socket.hpp>
+#include <boost/mio/detail/buffer_sequence.hpp>
+#include <boost/mio/detail/socket_ops.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace detail {
+
+// What udp_socket and unix_datagram share.
+//
+// Receiving: one call receives one datagram. A zero-length datagram is 0
+// bytes and no error (it is not end of stream). A datagram larger than
+// the buffers is truncated, and that is reported, not hidden: the buffers
+// hold its first bytes, the call returns how many (their total size), and
+// `ec` is boost::asio::error::message_size (the throwing form throws it);
+// the rest of the datagram is discarded by the OS. receive_from still
+// returns the sender in that case. peek and peek_from never report
+// truncation, as the datagram stays queued.
+template <class Protocol>
+class datagram_socket : public basic_socket<Protocol>
+{
+    using base = basic_socket<Protocol>;
+
+public:
+    using typename base::endpoint_type;
+
+    /// Sets the default destination and the only accepted source
+    /// (connect(2)); connecting again switches to another peer.
+    /// @throws boost::system::system_error.
+    void connect(const endpoint_type& peer)
+    {
+        boost::system::error_code ec;
+        connect(peer, ec);
+        detail::throw_error(ec, "connect");
+    }
+    void connect(const endpoint_type& peer, boost::system::error_code& ec)
+    {
+        this->io_.do_io([&](int fd) { socket_ops::connect(fd, peer.data(), peer.size(), ec); });
+    }
+
+    /// Sends one datagram made of `buffers` to the connected peer
+    /// (`EDESTADDRREQ` if not connected). @throws boost::system::system_error.
+    template <class ConstBufferSequence>
+    std::size_t send(const ConstBufferSequence& buffers)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = send(buffers, ec);
+        detail::throw_error(ec, "send");
+        return n;
+    }
+    template <class ConstBufferSequence>
+    std::size_t send(const ConstBufferSequence& buffers, boost::system::error_code& ec)
+    {
+        return this->send_buffers(buffers, nullptr, 0, ec);
+    }
+
+    /// Sends one datagram made of `buffers` to `to`.
+    /// @throws boost::system::system_error.
+    template <class ConstBufferSequence>
+    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = send_to(buffers, to, ec);
+        detail::throw_error(ec, "send_to");
+        return n;
+    }
+    template <class ConstBufferSequence>
+    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to,
+        boost::system::error_code& ec)
+    {
+        return this->send_buffers(buffers, to.data(), to.size(), ec);
+    }
+
+    /// Receives one datagram (see the class comment on truncation).
+    /// @throws boost::system::system_error.
+    template <class MutableBufferSequence>
+    std::size_t receive(const MutableBufferSequence& buffers)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = receive(buffers, ec);
+        detail::throw_error(ec, "receive");
+        return n;
+    }
+    template <class MutableBufferSequence>
+    std::size_t receive(const MutableBufferSequence& buffers, boost::system::error_code& ec)
+    {
+        return take(buffers, 0, nullptr, nullptr, ec);
+    }
+
+    /// As receive, leaving the datagram queued.
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = peek(buffers, ec);
+        detail::throw_error(ec, "peek");
+        return n;
+    }
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers, boost::system::error_code& ec)
+    {
+        return take(buffers, socket_ops::message_peek, nullptr, nullptr, ec);
+    }
+
+    /// Receives one datagram and its sender (an unbound Unix sender is an
+    /// empty path; a sender bound to a Unix name of more than 107 bytes
+    /// reports `ENAMETOOLONG` and the datagram is lost).
+    /// @throws boost::system::system_error.
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers)
+    {
+        boost::system::error_code ec;
+        auto result = receive_from(buffers, ec);
+        detail::throw_error(ec, "receive_from");
+        return result;
+    }
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers,
+        boost::system::error_code& ec)
+    {
+        return take_from(buffers, 0, ec);
+    }
+
+    /// As receive_from, leaving the datagram queued.
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers)
+    {
+        boost::system::error_code ec;
+        auto result = peek_from(buffers, ec);
+        detail::throw_error(ec, "peek_from");
+        return result;
+    }
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers,
+        boost::system::error_code& ec)
+    {
+        return take_from(buffers, socket_ops::message_peek, ec);
+    }
+
+    using base::peer_endpoint;
+    using base::shutdown;
+
+protected:
+    using base::base;
+
+private:
+    // One recvmsg whatever the sequence: a datagram is received whole by
+    // one call, so a single buffer needs no other path.
+    template <class MutableBufferSequence>
+    std::size_t take(const MutableBufferSequence& buffers, int flags, ::sockaddr* from,
+        std::size_t* from_len, boost::system::error_code& ec)
+    {
+        iovec_array<boost::asio::mutable_buffer> iov(buffers);
+        return this->io_.do_io([&](int fd) {
+            return socket_ops::recv_from(fd, iov.data(), iov.count(), flags, from, from_len, ec);
+        });
+    }
+
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> take_from(const MutableBufferSequence& buffers,
+        int flags, boost::system::error_code& ec)
+    {
+        endpoint_type from;
+        std::size_t len = from.capacity();
+        const std::size_t n = take(buffers, flags, from.data(), &len, ec);
+        if (ec && ec != boost::asio::error::message_size)
+            return {0, endpoint_type()};
+        from.resize(len); // cannot throw: socket_ops checked that it fits
+        return {n, from};
+    }
+};
+
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_DETAIL_DATAGRAM_SOCKET_HPP

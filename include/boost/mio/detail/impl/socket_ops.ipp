@@ -1,0 +1,350 @@
+//
+// boost/mio/detail/impl/socket_ops.ipp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_DETAIL_IMPL_SOCKET_OPS_IPP
+#define BOOST_MIO_DETAIL_IMPL_SOCKET_OPS_IPP
+
+#include <boost/mio/detail/socket_ops.hpp>
+#include <boost/mio/detail/errno_error.hpp>
+#include <boost/asio/error.hpp>
+#include <cerrno>
+#include <cstddef>
+#include <cstring>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+
+namespace boost {
+namespace mio {
+namespace detail {
+namespace socket_ops {
+
+static_assert(message_peek == MSG_PEEK, "socket_ops::message_peek must be MSG_PEEK");
+static_assert(max_unix_path == sizeof(::sockaddr_un{}.sun_path) - 1,
+    "socket_ops::max_unix_path must match sun_path");
+
+namespace ops_detail {
+
+// Whether an address the kernel wrote (`len` bytes, maybe more than the
+// `capacity` it was given, in which case it was cut) fits an endpoint
+// whole. Filesystem paths come back NUL-terminated; the terminator does
+// not count. A 108-byte path (legal on Linux, no room for the NUL) or a
+// 108-byte abstract name does not fit Asio's endpoint and is refused
+// rather than truncated.
+inline bool address_fits(const ::sockaddr* addr, ::socklen_t len, std::size_t capacity) noexcept
+{
+    if (len > capacity)
+        return false;
+    constexpr std::size_t path_offset = offsetof(::sockaddr_un, sun_path);
+    if (addr->sa_family != AF_UNIX || len <= path_offset)
+        return true;
+    const char* path = reinterpret_cast<const ::sockaddr_un*>(addr)->sun_path;
+    std::size_t n = len - path_offset;
+    if (path[0] != '\0' && path[n - 1] == '\0')
+        --n;
+    return n <= max_unix_path;
+}
+
+inline bool report(int result, boost::system::error_code& ec) noexcept
+{
+    if (result < 0)
+    {
+        set_errno(ec);
+        return false;
+    }
+    ec.clear();
+    return true;
+}
+
+inline std::size_t transferred(ssize_t n, boost::system::error_code& ec) noexcept
+{
+    if (n < 0)
+    {
+        set_errno(ec);
+        return 0;
+    }
+    ec.clear();
+    return static_cast<std::size_t>(n);
+}
+
+// 0 bytes from a non-empty request on a stream is end of stream.
+inline std::size_t stream_received(ssize_t n, std::size_t requested,
+    boost::system::error_code& ec) noexcept
+{
+    if (n == 0 && requested != 0)
+    {
+        ec = boost::asio::error::eof;
+        return 0;
+    }
+    return transferred(n, ec);
+}
+
+inline void name_of(int (*get)(int, ::sockaddr*, ::socklen_t*), int fd,
+    ::sockaddr* addr, std::size_t* len, boost::system::error_code& ec) noexcept
+{
+    ::socklen_t l = static_cast<::socklen_t>(*len);
+    if (!report(get(fd, addr, &l), ec))
+        return;
+    if (!address_fits(addr, l, *len))
+        return set_errno(ec, ENAMETOOLONG);
+    *len = l;
+}
+
+struct level_name
+{
+    int level;
+    int name;
+};
+
+inline level_name option_of(int fd, option opt) noexcept
+{
+    switch (opt)
+    {
+    case option::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
+    case option::tcp_nodelay: return {IPPROTO_TCP, TCP_NODELAY};
+    case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
+    case option::multicast_loop_v4: return {IPPROTO_IP, IP_MULTICAST_LOOP};
+    case option::multicast_loop_v6: return {IPPROTO_IPV6, IPV6_MULTICAST_LOOP};
+    case option::multicast_ttl_v4: return {IPPROTO_IP, IP_MULTICAST_TTL};
+    case option::only_v6: return {IPPROTO_IPV6, IPV6_V6ONLY};
+    case option::ttl: break;
+    }
+    // IP_TTL does not govern an IPv6 socket's own packets: its hop limit
+    // is IPV6_UNICAST_HOPS. A failed SO_DOMAIN (closed fd) falls through
+    // to IP_TTL, whose call then reports the same EBADF.
+    int family = AF_INET;
+    ::socklen_t len = sizeof(family);
+    (void)::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
+    if (family == AF_INET6)
+        return {IPPROTO_IPV6, IPV6_UNICAST_HOPS};
+    return {IPPROTO_IP, IP_TTL};
+}
+
+} // namespace ops_detail
+
+BOOST_MIO_DECL io_source open(int family, int type, boost::system::error_code& ec) noexcept
+{
+    const int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    ops_detail::report(fd, ec);
+    return io_source(fd);
+}
+
+BOOST_MIO_DECL void open_pair(int type, io_source& a, io_source& b,
+    boost::system::error_code& ec) noexcept
+{
+    int fds[2];
+    if (!ops_detail::report(::socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ec))
+        return;
+    a = io_source(fds[0]);
+    b = io_source(fds[1]);
+}
+
+BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
+    boost::system::error_code& ec) noexcept
+{
+    ops_detail::report(::bind(fd, addr, static_cast<::socklen_t>(len)), ec);
+}
+
+BOOST_MIO_DECL void listen(int fd, int backlog, boost::system::error_code& ec) noexcept
+{
+    ops_detail::report(::listen(fd, backlog), ec);
+}
+
+BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
+    boost::system::error_code& ec) noexcept
+{
+    if (::connect(fd, addr, static_cast<::socklen_t>(len)) == 0 || errno == EINPROGRESS
+        || errno == EINTR)
+        return ec.clear();
+    set_errno(ec);
+}
+
+BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept
+{
+    ::socklen_t l = static_cast<::socklen_t>(*len);
+    int s;
+    do
+        s = ::accept4(fd, addr, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
+    while (s < 0 && errno == EINTR);
+    if (!ops_detail::report(s, ec))
+        return io_source();
+    io_source accepted(s);
+    if (!ops_detail::address_fits(addr, l, *len))
+    {
+        set_errno(ec, ENAMETOOLONG);
+        return io_source(); // closes the connection: its peer cannot be named
+    }
+    *len = l;
+    return accepted;
+}
+
+BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,
+    boost::system::error_code& ec) noexcept
+{
+    const int how = what == net::shutdown_type::receive ? SHUT_RD
+        : what == net::shutdown_type::send              ? SHUT_WR
+                                                        : SHUT_RDWR;
+    ops_detail::report(::shutdown(fd, how), ec);
+}
+
+BOOST_MIO_DECL void local_address(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept
+{
+    ops_detail::name_of(&::getsockname, fd, addr, len, ec);
+}
+
+BOOST_MIO_DECL void peer_address(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept
+{
+    ops_detail::name_of(&::getpeername, fd, addr, len, ec);
+}
+
+BOOST_MIO_DECL boost::system::error_code take_error(int fd,
+    boost::system::error_code& ec) noexcept
+{
+    int err = 0;
+    ::socklen_t len = sizeof(err);
+    if (!ops_detail::report(::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len), ec) || err == 0)
+        return boost::system::error_code();
+    return boost::system::error_code(err, boost::system::system_category());
+}
+
+BOOST_MIO_DECL void set_option(int fd, option opt, int value,
+    boost::system::error_code& ec) noexcept
+{
+    const ops_detail::level_name o = ops_detail::option_of(fd, opt);
+    ops_detail::report(::setsockopt(fd, o.level, o.name, &value, sizeof(value)), ec);
+}
+
+BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec) noexcept
+{
+    const ops_detail::level_name o = ops_detail::option_of(fd, opt);
+    int value = 0;
+    ::socklen_t len = sizeof(value);
+    if (!ops_detail::report(::getsockopt(fd, o.level, o.name, &value, &len), ec))
+        return 0;
+    return value;
+}
+
+BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
+    boost::system::error_code& ec) noexcept
+{
+    if (value > 255)
+        return set_errno(ec, EINVAL);
+    set_option(fd, opt, static_cast<int>(value), ec);
+}
+
+BOOST_MIO_DECL void multicast_v4(int fd, bool join, const boost::asio::ip::address_v4& group,
+    const boost::asio::ip::address_v4& iface, boost::system::error_code& ec) noexcept
+{
+    ::ip_mreq mreq{};
+    mreq.imr_multiaddr.s_addr = htonl(group.to_uint());
+    mreq.imr_interface.s_addr = htonl(iface.to_uint());
+    const int name = join ? IP_ADD_MEMBERSHIP : IP_DROP_MEMBERSHIP;
+    ops_detail::report(::setsockopt(fd, IPPROTO_IP, name, &mreq, sizeof(mreq)), ec);
+}
+
+BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::address_v6& group,
+    unsigned iface_index, boost::system::error_code& ec) noexcept
+{
+    ::ipv6_mreq mreq{};
+    const auto bytes = group.to_bytes();
+    std::memcpy(&mreq.ipv6mr_multiaddr, bytes.data(), bytes.size());
+    mreq.ipv6mr_interface = iface_index;
+    const int name = join ? IPV6_ADD_MEMBERSHIP : IPV6_DROP_MEMBERSHIP;
+    ops_detail::report(::setsockopt(fd, IPPROTO_IPV6, name, &mreq, sizeof(mreq)), ec);
+}
+
+BOOST_MIO_DECL std::size_t recv(int fd, void* data, std::size_t size, int flags,
+    boost::system::error_code& ec) noexcept
+{
+    ssize_t n;
+    do
+        n = ::recv(fd, data, size, flags);
+    while (n < 0 && errno == EINTR);
+    return ops_detail::stream_received(n, size, ec);
+}
+
+BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
+    std::size_t total, int flags, boost::system::error_code& ec) noexcept
+{
+    ::msghdr msg{};
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n;
+    do
+        n = ::recvmsg(fd, &msg, flags);
+    while (n < 0 && errno == EINTR);
+    return ops_detail::stream_received(n, total, ec);
+}
+
+BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
+    int flags, ::sockaddr* from, std::size_t* from_len,
+    boost::system::error_code& ec) noexcept
+{
+    ::msghdr msg{};
+    msg.msg_name = from;
+    msg.msg_namelen = from != nullptr ? static_cast<::socklen_t>(*from_len) : 0;
+    msg.msg_iov = iov;
+    msg.msg_iovlen = count;
+    ssize_t n;
+    do
+        n = ::recvmsg(fd, &msg, flags);
+    while (n < 0 && errno == EINTR);
+    const std::size_t got = ops_detail::transferred(n, ec);
+    if (ec)
+        return 0;
+    if (from != nullptr)
+    {
+        // An unnamed sender (an unbound Unix socket) leaves msg_namelen 0.
+        if (msg.msg_namelen != 0 && !ops_detail::address_fits(from, msg.msg_namelen, *from_len))
+        {
+            set_errno(ec, ENAMETOOLONG);
+            return 0;
+        }
+        *from_len = msg.msg_namelen;
+    }
+    if ((msg.msg_flags & MSG_TRUNC) != 0 && (flags & MSG_PEEK) == 0)
+        ec = boost::asio::error::message_size;
+    return got;
+}
+
+BOOST_MIO_DECL std::size_t send(int fd, const void* data, std::size_t size,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
+{
+    ssize_t n;
+    do
+        n = ::sendto(fd, data, size, MSG_NOSIGNAL, to, static_cast<::socklen_t>(to_len));
+    while (n < 0 && errno == EINTR);
+    return ops_detail::transferred(n, ec);
+}
+
+BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
+{
+    ::msghdr msg{};
+    msg.msg_name = const_cast<::sockaddr*>(to);
+    msg.msg_namelen = static_cast<::socklen_t>(to_len);
+    msg.msg_iov = const_cast<::iovec*>(iov);
+    msg.msg_iovlen = count;
+    ssize_t n;
+    do
+        n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return ops_detail::transferred(n, ec);
+}
+
+} // namespace socket_ops
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_DETAIL_IMPL_SOCKET_OPS_IPP

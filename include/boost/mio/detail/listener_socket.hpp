@@ -1,0 +1,83 @@
+//
+// boost/mio/detail/listener_socket.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_DETAIL_LISTENER_SOCKET_HPP
+#define BOOST_MIO_DETAIL_LISTENER_SOCKET_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/basic_socket.hpp>
+#include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/detail/socket_ops.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace detail {
+
+// What tcp_listener and unix_listener share: accept(), yielding `Stream`.
+template <class Protocol, class Stream>
+class listener_socket : public basic_socket<Protocol>
+{
+    using base = basic_socket<Protocol>;
+
+public:
+    using typename base::endpoint_type;
+
+    /// The listen(2) backlog of bind().
+    static constexpr int backlog = 1024;
+
+    /// Accepts one pending connection: the new stream (O_NONBLOCK |
+    /// O_CLOEXEC, not registered anywhere) and its peer's address.
+    /// Reports would_block when none is pending; with edge-triggered
+    /// readiness, accept until then on every readable event. When the
+    /// process is out of descriptors (`EMFILE`, `ENFILE`) the connection
+    /// stays queued and a later accept takes it. A peer bound to a Unix
+    /// name longer than 107 bytes cannot be named: that connection is
+    /// closed and `ENAMETOOLONG` reported. @throws boost::system::system_error.
+    std::pair<Stream, endpoint_type> accept()
+    {
+        boost::system::error_code ec;
+        auto result = accept(ec);
+        detail::throw_error(ec, "accept");
+        return result;
+    }
+    std::pair<Stream, endpoint_type> accept(boost::system::error_code& ec)
+    {
+        endpoint_type peer;
+        std::size_t len = peer.capacity();
+        io_source accepted = this->io_.do_io([&](int fd) {
+            return socket_ops::accept(fd, peer.data(), &len, ec);
+        });
+        if (ec)
+            return {Stream(), endpoint_type()};
+        peer.resize(len); // cannot throw: socket_ops checked that it fits
+        return {Stream::from_native(accepted.release()), peer};
+    }
+
+protected:
+    using base::base;
+
+    // A new socket bound to `ep` and listening.
+    static io_source open_listening(const endpoint_type& ep, bool reuse_address,
+        boost::system::error_code& ec) noexcept
+    {
+        io_source io = base::open_bound(ep, reuse_address, ec);
+        if (!ec)
+            socket_ops::listen(io.native_handle(), backlog, ec);
+        return ec ? io_source() : std::move(io);
+    }
+};
+
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_DETAIL_LISTENER_SOCKET_HPP

@@ -1,0 +1,145 @@
+//
+// boost/mio/detail/socket_ops.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Thin socket syscall wrappers, the only code of net/ that names the OS:
+//  - every socket is created SOCK_NONBLOCK | SOCK_CLOEXEC (accept4 too);
+//  - every send passes MSG_NOSIGNAL, so no call raises SIGPIPE;
+//  - errno becomes an error_code in system_category(); EINTR is retried
+//    (nothing here blocks);
+//  - addresses are (sockaddr*, length) pairs, as Asio's endpoints expose
+//    them through data()/size()/capacity()/resize(). An address read back
+//    from the OS that does not fit an Asio endpoint (a Unix path of more
+//    than 107 bytes) reports ENAMETOOLONG instead of being truncated.
+
+#ifndef BOOST_MIO_DETAIL_SOCKET_OPS_HPP
+#define BOOST_MIO_DETAIL_SOCKET_OPS_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/net/shutdown_type.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <cstdint>
+
+struct iovec;
+struct sockaddr;
+
+namespace boost {
+namespace mio {
+namespace detail {
+namespace socket_ops {
+
+// MSG_PEEK, so that templates can pass it without <sys/socket.h>;
+// socket_ops.ipp checks it against the OS value.
+constexpr int message_peek = 0x2;
+
+// The longest Unix socket path (or abstract name, counting its leading
+// '\0') that is accepted or reported: sizeof(sun_path) - 1 on Linux, and
+// the limit of Asio's local endpoints.
+constexpr std::size_t max_unix_path = 107;
+
+// Socket options the library sets and reads (mapped to level and name in
+// socket_ops.ipp). `ttl` is IP_TTL or, on an IPv6 socket, IPV6_UNICAST_HOPS.
+enum class option
+{
+    reuse_address,
+    tcp_nodelay,
+    ttl,
+    broadcast,
+    multicast_loop_v4,
+    multicast_loop_v6,
+    multicast_ttl_v4,
+    only_v6
+};
+
+// socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).
+BOOST_MIO_DECL io_source open(int family, int type, boost::system::error_code& ec) noexcept;
+
+// socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC); both or neither.
+BOOST_MIO_DECL void open_pair(int type, io_source& a, io_source& b,
+    boost::system::error_code& ec) noexcept;
+
+BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
+    boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL void listen(int fd, int backlog, boost::system::error_code& ec) noexcept;
+
+// A non-blocking connect: EINPROGRESS (and EINTR, after which the kernel
+// goes on connecting) is success; the outcome is a writable event, then
+// take_error().
+BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
+    boost::system::error_code& ec) noexcept;
+
+// accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). `*len` is the capacity of `addr`
+// on entry and the peer address length on return. A peer address that
+// does not fit closes the new connection and reports ENAMETOOLONG.
+BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept;
+
+BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,
+    boost::system::error_code& ec) noexcept;
+
+// getsockname/getpeername, with `*len` as for accept.
+BOOST_MIO_DECL void local_address(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL void peer_address(int fd, ::sockaddr* addr, std::size_t* len,
+    boost::system::error_code& ec) noexcept;
+
+// SO_ERROR: the pending error (cleared by reading it) as the result; `ec`
+// says whether it could be read.
+BOOST_MIO_DECL boost::system::error_code take_error(int fd,
+    boost::system::error_code& ec) noexcept;
+
+BOOST_MIO_DECL void set_option(int fd, option opt, int value,
+    boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec) noexcept;
+
+// For the hop-limit options (ttl, multicast_ttl_v4): a value above 255 is
+// EINVAL, never wrapped into the OS's "-1 = default".
+BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
+    boost::system::error_code& ec) noexcept;
+
+// IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP and the IPv6 equivalents.
+BOOST_MIO_DECL void multicast_v4(int fd, bool join, const boost::asio::ip::address_v4& group,
+    const boost::asio::ip::address_v4& iface, boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::address_v6& group,
+    unsigned iface_index, boost::system::error_code& ec) noexcept;
+
+// Stream receive: recv(2) / recvmsg(2). 0 bytes from a non-empty buffer is
+// boost::asio::error::eof, as Asio reports it.
+BOOST_MIO_DECL std::size_t recv(int fd, void* data, std::size_t size, int flags,
+    boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
+    std::size_t total, int flags, boost::system::error_code& ec) noexcept;
+
+// Datagram receive: recvmsg(2), sender address into `from` (may be null).
+// A zero-length datagram is 0 bytes and no error. A datagram larger than
+// the buffer (MSG_TRUNC) fills the buffer, returns the bytes kept and sets
+// boost::asio::error::message_size; the rest of the datagram is gone.
+// Peeking never reports truncation (the datagram stays queued).
+BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
+    int flags, ::sockaddr* from, std::size_t* from_len,
+    boost::system::error_code& ec) noexcept;
+
+// send(2)/sendto(2) and sendmsg(2) with MSG_NOSIGNAL; `to` may be null
+// (connected sockets and streams).
+BOOST_MIO_DECL std::size_t send(int fd, const void* data, std::size_t size,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
+BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
+
+} // namespace socket_ops
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/detail/impl/socket_ops.ipp>
+#endif
+
+#endif // BOOST_MIO_DETAIL_SOCKET_OPS_HPP

@@ -1,0 +1,207 @@
+//
+// boost/mio/net/udp_socket.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_NET_UDP_SOCKET_HPP
+#define BOOST_MIO_NET_UDP_SOCKET_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/datagram_socket.hpp>
+#include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/asio/ip/address_v4.hpp>
+#include <boost/asio/ip/address_v6.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstdint>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace net {
+
+/// A non-blocking UDP socket (IPv4 or IPv6); an event source.
+///
+/// Move-only; owns its socket. Created bound by bind() (port 0 picks a
+/// free port), or adopted with from_native().
+///
+/// Inherited (both overloads each): connect, send, send_to, receive,
+/// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,
+/// take_error, native_handle, release, close, is_open, set_nonblocking
+/// and the event-source members. Buffers are any Asio buffer sequence; a
+/// sequence of several buffers is one datagram (one sendmsg/recvmsg).
+///
+/// Datagrams: a zero-length datagram is received as 0 bytes, no error.
+/// A datagram larger than the buffers fills them, returns their size and
+/// reports boost::asio::error::message_size (see detail/datagram_socket.hpp).
+/// With edge-triggered readiness, receive until would_block on each
+/// readable event.
+class udp_socket : public mio::detail::datagram_socket<boost::asio::ip::udp>
+{
+    using base = mio::detail::datagram_socket<boost::asio::ip::udp>;
+
+public:
+    /// A closed socket.
+    udp_socket() noexcept = default;
+
+    /// Takes ownership of `fd`, a UDP socket in non-blocking mode.
+    static udp_socket from_native(native_handle_type fd) noexcept { return udp_socket(fd); }
+
+    /// A new socket bound to `local` (no SO_REUSEADDR: a port in use is
+    /// `EADDRINUSE`). @throws boost::system::system_error.
+    static udp_socket bind(const endpoint_type& local)
+    {
+        boost::system::error_code ec;
+        udp_socket s = bind(local, ec);
+        detail::throw_error(ec, "bind");
+        return s;
+    }
+    BOOST_MIO_DECL static udp_socket bind(const endpoint_type& local,
+        boost::system::error_code& ec);
+
+    /// IP_TTL (on IPv6, the unicast hop limit): 1 to 255, else `EINVAL`.
+    using base::set_ttl;
+    using base::ttl;
+
+    /// SO_BROADCAST: whether sending to a broadcast address is allowed.
+    void set_broadcast(bool on)
+    {
+        boost::system::error_code ec;
+        set_broadcast(on, ec);
+        detail::throw_error(ec, "set_broadcast");
+    }
+    BOOST_MIO_DECL void set_broadcast(bool on, boost::system::error_code& ec);
+    bool broadcast() const
+    {
+        boost::system::error_code ec;
+        const bool on = broadcast(ec);
+        detail::throw_error(ec, "broadcast");
+        return on;
+    }
+    BOOST_MIO_DECL bool broadcast(boost::system::error_code& ec) const;
+
+    /// IP_MULTICAST_LOOP: whether this host receives its own multicast.
+    void set_multicast_loop_v4(bool on)
+    {
+        boost::system::error_code ec;
+        set_multicast_loop_v4(on, ec);
+        detail::throw_error(ec, "set_multicast_loop_v4");
+    }
+    BOOST_MIO_DECL void set_multicast_loop_v4(bool on, boost::system::error_code& ec);
+    bool multicast_loop_v4() const
+    {
+        boost::system::error_code ec;
+        const bool on = multicast_loop_v4(ec);
+        detail::throw_error(ec, "multicast_loop_v4");
+        return on;
+    }
+    BOOST_MIO_DECL bool multicast_loop_v4(boost::system::error_code& ec) const;
+
+    /// IPV6_MULTICAST_LOOP, for an IPv6 socket.
+    void set_multicast_loop_v6(bool on)
+    {
+        boost::system::error_code ec;
+        set_multicast_loop_v6(on, ec);
+        detail::throw_error(ec, "set_multicast_loop_v6");
+    }
+    BOOST_MIO_DECL void set_multicast_loop_v6(bool on, boost::system::error_code& ec);
+    bool multicast_loop_v6() const
+    {
+        boost::system::error_code ec;
+        const bool on = multicast_loop_v6(ec);
+        detail::throw_error(ec, "multicast_loop_v6");
+        return on;
+    }
+    BOOST_MIO_DECL bool multicast_loop_v6(boost::system::error_code& ec) const;
+
+    /// IP_MULTICAST_TTL: 0 to 255, else `EINVAL`.
+    void set_multicast_ttl_v4(std::uint32_t ttl)
+    {
+        boost::system::error_code ec;
+        set_multicast_ttl_v4(ttl, ec);
+        detail::throw_error(ec, "set_multicast_ttl_v4");
+    }
+    BOOST_MIO_DECL void set_multicast_ttl_v4(std::uint32_t ttl, boost::system::error_code& ec);
+    std::uint32_t multicast_ttl_v4() const
+    {
+        boost::system::error_code ec;
+        const std::uint32_t ttl = multicast_ttl_v4(ec);
+        detail::throw_error(ec, "multicast_ttl_v4");
+        return ttl;
+    }
+    BOOST_MIO_DECL std::uint32_t multicast_ttl_v4(boost::system::error_code& ec) const;
+
+    /// IPV6_V6ONLY of an IPv6 socket (set before bind by the OS default).
+    bool only_v6() const
+    {
+        boost::system::error_code ec;
+        const bool on = only_v6(ec);
+        detail::throw_error(ec, "only_v6");
+        return on;
+    }
+    BOOST_MIO_DECL bool only_v6(boost::system::error_code& ec) const;
+
+    /// Joins the IPv4 multicast `group` on the interface with address
+    /// `iface` (any() lets the OS choose). @throws boost::system::system_error.
+    void join_multicast_v4(const boost::asio::ip::address_v4& group,
+        const boost::asio::ip::address_v4& iface)
+    {
+        boost::system::error_code ec;
+        join_multicast_v4(group, iface, ec);
+        detail::throw_error(ec, "join_multicast_v4");
+    }
+    BOOST_MIO_DECL void join_multicast_v4(const boost::asio::ip::address_v4& group,
+        const boost::asio::ip::address_v4& iface, boost::system::error_code& ec);
+
+    /// Joins the IPv6 multicast `group` on interface `iface_index` (0: the
+    /// OS chooses). @throws boost::system::system_error.
+    void join_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index)
+    {
+        boost::system::error_code ec;
+        join_multicast_v6(group, iface_index, ec);
+        detail::throw_error(ec, "join_multicast_v6");
+    }
+    BOOST_MIO_DECL void join_multicast_v6(const boost::asio::ip::address_v6& group,
+        unsigned iface_index, boost::system::error_code& ec);
+
+    /// Leaves a group joined with join_multicast_v4 (`EADDRNOTAVAIL` if
+    /// not joined). @throws boost::system::system_error.
+    void leave_multicast_v4(const boost::asio::ip::address_v4& group,
+        const boost::asio::ip::address_v4& iface)
+    {
+        boost::system::error_code ec;
+        leave_multicast_v4(group, iface, ec);
+        detail::throw_error(ec, "leave_multicast_v4");
+    }
+    BOOST_MIO_DECL void leave_multicast_v4(const boost::asio::ip::address_v4& group,
+        const boost::asio::ip::address_v4& iface, boost::system::error_code& ec);
+
+    /// Leaves a group joined with join_multicast_v6.
+    /// @throws boost::system::system_error.
+    void leave_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index)
+    {
+        boost::system::error_code ec;
+        leave_multicast_v6(group, iface_index, ec);
+        detail::throw_error(ec, "leave_multicast_v6");
+    }
+    BOOST_MIO_DECL void leave_multicast_v6(const boost::asio::ip::address_v6& group,
+        unsigned iface_index, boost::system::error_code& ec);
+
+private:
+    explicit udp_socket(native_handle_type fd) noexcept : base(fd) {}
+    explicit udp_socket(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
+};
+
+} // namespace net
+} // namespace mio
+} // namespace boost
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/net/impl/udp_socket.ipp>
+#endif
+
+#endif // BOOST_MIO_NET_UDP_SOCKET_HPP

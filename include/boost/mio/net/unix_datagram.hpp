@@ -1,0 +1,158 @@
+//
+// boost/mio/net/unix_datagram.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_NET_UNIX_DATAGRAM_HPP
+#define BOOST_MIO_NET_UNIX_DATAGRAM_HPP
+
+#include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/datagram_socket.hpp>
+#include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/detail/throw_error.hpp>
+#include <boost/mio/detail/unix_path.hpp>
+#include <boost/asio/local/datagram_protocol.hpp>
+#include <boost/system/error_code.hpp>
+#include <cstddef>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace net {
+
+/// A non-blocking Unix-domain datagram socket; an event source.
+///
+/// Move-only; owns its socket. Created by bind(), unbound() or pair(), or
+/// adopted with from_native(). Every call that takes an address also takes
+/// it as a path (`const char*`, std::string, std::string_view...; a
+/// leading '\0' is an abstract name; more than 107 bytes is
+/// `ENAMETOOLONG`, never a shortened name; a '\0' inside a filesystem path
+/// is `EINVAL`).
+///
+/// Inherited (both overloads each): connect, send, send_to, receive,
+/// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,
+/// take_error, native_handle, release, close, is_open, set_nonblocking
+/// and the event-source members. Datagrams behave as for udp_socket:
+/// zero-length datagrams are 0 bytes, no error; truncation reports
+/// boost::asio::error::message_size. A datagram from an unbound socket
+/// has an empty sender path.
+class unix_datagram
+    : public mio::detail::datagram_socket<boost::asio::local::datagram_protocol>
+{
+    using base = mio::detail::datagram_socket<boost::asio::local::datagram_protocol>;
+    template <class T>
+    using if_path = mio::detail::enable_if_unix_path_t<T>;
+
+public:
+    /// A closed socket.
+    unix_datagram() noexcept = default;
+
+    /// Takes ownership of `fd`, a Unix datagram socket in non-blocking mode.
+    static unix_datagram from_native(native_handle_type fd) noexcept { return unix_datagram(fd); }
+
+    /// A new socket bound to `local`. @throws boost::system::system_error.
+    static unix_datagram bind(const endpoint_type& local)
+    {
+        boost::system::error_code ec;
+        unix_datagram s = bind(local, ec);
+        detail::throw_error(ec, "bind");
+        return s;
+    }
+    BOOST_MIO_DECL static unix_datagram bind(const endpoint_type& local,
+        boost::system::error_code& ec);
+
+    /// A new socket bound to the name `path`. @throws boost::system::system_error.
+    template <class Path, if_path<Path> = 0>
+    static unix_datagram bind(const Path& path)
+    {
+        boost::system::error_code ec;
+        unix_datagram s = bind(path, ec);
+        detail::throw_error(ec, "bind");
+        return s;
+    }
+    template <class Path, if_path<Path> = 0>
+    static unix_datagram bind(const Path& path, boost::system::error_code& ec)
+    {
+        const endpoint_type local = mio::detail::to_unix_endpoint<endpoint_type>(path, ec);
+        return ec ? unix_datagram() : bind(local, ec);
+    }
+
+    /// A new socket bound to no name: it can send, and receive replies
+    /// only when connected (or once the OS auto-binds it).
+    /// @throws boost::system::system_error.
+    static unix_datagram unbound()
+    {
+        boost::system::error_code ec;
+        unix_datagram s = unbound(ec);
+        detail::throw_error(ec, "unbound");
+        return s;
+    }
+    BOOST_MIO_DECL static unix_datagram unbound(boost::system::error_code& ec);
+
+    /// Two connected, unnamed sockets (socketpair).
+    /// @throws boost::system::system_error.
+    static std::pair<unix_datagram, unix_datagram> pair()
+    {
+        boost::system::error_code ec;
+        auto p = pair(ec);
+        detail::throw_error(ec, "pair");
+        return p;
+    }
+    BOOST_MIO_DECL static std::pair<unix_datagram, unix_datagram> pair(
+        boost::system::error_code& ec);
+
+    using base::connect;
+
+    /// Connects to the socket named `path`. @throws boost::system::system_error.
+    template <class Path, if_path<Path> = 0>
+    void connect(const Path& path)
+    {
+        boost::system::error_code ec;
+        connect(path, ec);
+        detail::throw_error(ec, "connect");
+    }
+    template <class Path, if_path<Path> = 0>
+    void connect(const Path& path, boost::system::error_code& ec)
+    {
+        const endpoint_type peer = mio::detail::to_unix_endpoint<endpoint_type>(path, ec);
+        if (!ec)
+            connect(peer, ec);
+    }
+
+    using base::send_to;
+
+    /// Sends one datagram to the socket named `path`.
+    /// @throws boost::system::system_error.
+    template <class ConstBufferSequence, class Path, if_path<Path> = 0>
+    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = send_to(buffers, path, ec);
+        detail::throw_error(ec, "send_to");
+        return n;
+    }
+    template <class ConstBufferSequence, class Path, if_path<Path> = 0>
+    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path,
+        boost::system::error_code& ec)
+    {
+        const endpoint_type to = mio::detail::to_unix_endpoint<endpoint_type>(path, ec);
+        return ec ? 0 : send_to(buffers, to, ec);
+    }
+
+private:
+    explicit unix_datagram(native_handle_type fd) noexcept : base(fd) {}
+    explicit unix_datagram(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
+};
+
+} // namespace net
+} // namespace mio
+} // namespace boost
+
+#if defined(BOOST_MIO_HEADER_ONLY)
+#  include <boost/mio/net/impl/unix_datagram.ipp>
+#endif
+
+#endif // BOOST_MIO_NET_UNIX_DATAGRAM_HPP

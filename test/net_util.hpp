@@ -1,0 +1,278 @@
+//
+// test/net_util.hpp: helpers shared by the networking tests.
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Include after "util.hpp". Everything is loopback (127.0.0.1, ::1, Unix
+// names in a temp_dir or the abstract namespace) and every wait is bounded.
+
+#ifndef BOOST_MIO_TEST_NET_UTIL_HPP
+#define BOOST_MIO_TEST_NET_UTIL_HPP
+
+#include "util.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+namespace mio_test {
+
+namespace mio = boost::mio;
+namespace net = boost::mio::net;
+namespace asio = boost::asio;
+using tcp = boost::asio::ip::tcp;
+using udp = boost::asio::ip::udp;
+
+inline tcp::endpoint local_v4(unsigned short port = 0)
+{
+    return {asio::ip::make_address("127.0.0.1"), port};
+}
+inline tcp::endpoint local_v6(unsigned short port = 0)
+{
+    return {asio::ip::make_address("::1"), port};
+}
+inline udp::endpoint udp_local_v4(unsigned short port = 0)
+{
+    return {asio::ip::make_address("127.0.0.1"), port};
+}
+inline udp::endpoint udp_local_v6(unsigned short port = 0)
+{
+    return {asio::ip::make_address("::1"), port};
+}
+
+// A loopback TCP port that refuses connections: bound, never listening,
+// and held for the lifetime of this object so nobody else gets it.
+class refusing_port
+{
+public:
+    refusing_port()
+    {
+        fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        BOOST_REQUIRE(fd_ >= 0);
+        const tcp::endpoint ep = local_v4();
+        BOOST_REQUIRE(::bind(fd_, ep.data(), static_cast<socklen_t>(ep.size())) == 0);
+        tcp::endpoint bound;
+        socklen_t len = static_cast<socklen_t>(bound.capacity());
+        BOOST_REQUIRE(::getsockname(fd_, bound.data(), &len) == 0);
+        bound.resize(len);
+        endpoint_ = bound;
+    }
+    ~refusing_port() { ::close(fd_); }
+    refusing_port(const refusing_port&) = delete;
+    refusing_port& operator=(const refusing_port&) = delete;
+
+    tcp::endpoint endpoint() const { return endpoint_; }
+
+private:
+    int fd_ = -1;
+    tcp::endpoint endpoint_;
+};
+
+// An abstract Unix name unique to this process and `tag`.
+inline std::string abstract_name(const std::string& tag)
+{
+    return std::string(1, '\0') + "boost_mio_test_" + std::to_string(::getpid()) + "_" + tag;
+}
+
+inline expected_event read_closed(std::size_t t) { expected_event e{mio::token(t)}; e.read_closed = true; return e; }
+inline expected_event write_closed(std::size_t t) { expected_event e{mio::token(t)}; e.write_closed = true; return e; }
+inline expected_event error_event(std::size_t t) { expected_event e{mio::token(t)}; e.error = true; return e; }
+inline expected_event priority(std::size_t t) { expected_event e{mio::token(t)}; e.priority = true; e.readable = true; return e; }
+
+// Every socket the library creates: O_NONBLOCK and O_CLOEXEC.
+template <class Socket>
+void check_fresh_socket(const Socket& s)
+{
+    BOOST_TEST(s.is_open());
+    BOOST_TEST(is_nonblocking(s.native_handle()));
+    BOOST_TEST(is_cloexec(s.native_handle()));
+}
+
+// Reads until read_some reports `end`, failing on any other error.
+template <class Stream>
+std::string read_until_error(Stream& s, const boost::system::error_code& end)
+{
+    std::string out;
+    char buf[4096];
+    for (;;)
+    {
+        boost::system::error_code ec;
+        const std::size_t n = s.read_some(asio::buffer(buf), ec);
+        if (ec == end)
+            return out;
+        BOOST_REQUIRE_MESSAGE(!ec, "read_some: " << ec.message());
+        out.append(buf, n);
+    }
+}
+
+// What is queued now (read until would_block).
+template <class Stream>
+std::string read_available(Stream& s)
+{
+    return read_until_error(s, asio::error::would_block);
+}
+
+// Everything up to end of stream, which must already have arrived.
+template <class Stream>
+std::string read_available_until_eof(Stream& s)
+{
+    return read_until_error(s, asio::error::eof);
+}
+
+// Registers `s` for reading and writing under `t` and waits until it is
+// writable (for a stream: connected).
+template <class Socket>
+void register_until_writable(mio::poll& p, mio::events& evs, Socket& s, std::size_t t)
+{
+    p.registry().register_(s, mio::token(t), mio::interest::readable | mio::interest::writable);
+    expect_events(p, evs, {writable(t)});
+}
+
+const std::string datagram1 = "Hello world!";
+const std::string datagram2 = "Hello mars!";
+
+// Checks two new sockets and registers them (tokens 1 and 2) until both
+// are writable.
+template <class Socket>
+void register_both(mio::poll& p, mio::events& evs, Socket& s1, Socket& s2)
+{
+    check_fresh_socket(s1);
+    check_fresh_socket(s2);
+    p.registry().register_(s1, mio::token(1), mio::interest::readable | mio::interest::writable);
+    p.registry().register_(s2, mio::token(2), mio::interest::readable | mio::interest::writable);
+    expect_events(p, evs, {writable(1), writable(2)});
+}
+
+// mio's smoke test for two connected datagram sockets (UDP or Unix):
+// would_block when empty, one datagram each way, peek then receive.
+template <class Datagram>
+void exchange_connected(Datagram& d1, Datagram& d2)
+{
+    mio::poll p;
+    mio::events evs(8);
+    register_both(p, evs, d1, d2);
+    char buf[64];
+    boost::system::error_code ec;
+    d1.peek(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    d1.receive(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    BOOST_TEST(d1.send(asio::buffer(datagram1)) == datagram1.size());
+    BOOST_TEST(d2.send(asio::buffer(datagram2)) == datagram2.size());
+    expect_events(p, evs, {readable(1), readable(2)});
+    BOOST_TEST(d1.peek(asio::buffer(buf)) == datagram2.size());
+    BOOST_TEST(d1.receive(asio::buffer(buf)) == datagram2.size());
+    BOOST_TEST(std::string(buf, datagram2.size()) == datagram2);
+    BOOST_TEST(d2.receive(asio::buffer(buf)) == datagram1.size());
+    BOOST_TEST(std::string(buf, datagram1.size()) == datagram1);
+    BOOST_TEST(!d1.take_error());
+    BOOST_TEST(!d2.take_error());
+}
+
+// The same for two bound, unconnected sockets: send_to, peek_from and
+// receive_from, with the sender's address checked.
+template <class Datagram>
+void exchange_unconnected(Datagram& d1, Datagram& d2)
+{
+    mio::poll p;
+    mio::events evs(8);
+    register_both(p, evs, d1, d2);
+    const auto a1 = d1.local_endpoint();
+    const auto a2 = d2.local_endpoint();
+    char buf[64];
+    boost::system::error_code ec;
+    d1.peek_from(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    d1.receive_from(asio::buffer(buf), ec);
+    BOOST_TEST(is_would_block(ec));
+    BOOST_TEST(d1.send_to(asio::buffer(datagram1), a2) == datagram1.size());
+    BOOST_TEST(d2.send_to(asio::buffer(datagram2), a1) == datagram2.size());
+    expect_events(p, evs, {readable(1), readable(2)});
+    auto [n1, from1] = d1.peek_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n1) == datagram2);
+    BOOST_TEST((from1 == a2));
+    auto [n2, from2] = d1.receive_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n2) == datagram2);
+    BOOST_TEST((from2 == a2));
+    auto [n3, from3] = d2.receive_from(asio::buffer(buf));
+    BOOST_TEST(std::string(buf, n3) == datagram1);
+    BOOST_TEST((from3 == a1));
+    BOOST_TEST(!d1.take_error());
+    BOOST_TEST(!d2.take_error());
+}
+
+// Reads exactly `n` bytes, waiting on `p` (token `t`, registered readable)
+// when drained; bounded by event_timeout per wait.
+template <class Stream>
+std::string read_exactly(mio::poll& p, mio::events& evs, Stream& s, std::size_t t, std::size_t n)
+{
+    std::string out;
+    while (out.size() < n)
+    {
+        out += read_available(s);
+        if (out.size() < n)
+            expect_events(p, evs, {readable(t)});
+    }
+    return out;
+}
+
+// Closes with an RST instead of a FIN: SO_LINGER with a zero timeout.
+inline void set_linger_zero(int fd)
+{
+    ::linger l{1, 0};
+    BOOST_REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == 0);
+}
+
+// SIGPIPE's default disposition (terminate), unblocked: a send that raised
+// it would kill the test program instead of passing silently.
+inline void restore_default_sigpipe()
+{
+    struct sigaction sa;
+    std::memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = SIG_DFL;
+    BOOST_REQUIRE(::sigaction(SIGPIPE, &sa, nullptr) == 0);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    BOOST_REQUIRE(::pthread_sigmask(SIG_UNBLOCK, &set, nullptr) == 0);
+}
+
+// A connected TCP pair on loopback: client (connected, writable seen) and
+// the accepted server side. Neither stays registered.
+struct tcp_pair
+{
+    net::tcp_stream client;
+    net::tcp_stream server;
+};
+
+inline tcp_pair make_tcp_pair(const tcp::endpoint& where = local_v4())
+{
+    mio::poll p;
+    mio::events evs(8);
+    auto l = net::tcp_listener::bind(where);
+    p.registry().register_(l, mio::token(0), mio::interest::readable);
+    tcp_pair r;
+    r.client = net::tcp_stream::connect(l.local_endpoint());
+    p.registry().register_(r.client, mio::token(1), mio::interest::writable);
+    expect_events(p, evs, {readable(0), writable(1)});
+    p.registry().deregister(r.client);
+    r.server = l.accept().first;
+    return r;
+}
+
+} // namespace mio_test
+
+#endif // BOOST_MIO_TEST_NET_UTIL_HPP
