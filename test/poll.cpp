@@ -21,6 +21,9 @@
 #include <type_traits>
 #include <vector>
 
+// Asio's headers declare ::poll(2); inside this namespace `poll` is the class.
+namespace {
+
 using boost::mio::events;
 using boost::mio::interest;
 using boost::mio::poll;
@@ -472,3 +475,5 @@ BOOST_AUTO_TEST_CASE(two_polls_are_independent)
     mio_test::expect_events(b, evs, {mio_test::readable(3)});
     mio_test::expect_no_events(a, evs);
 }
+
+} // namespace

@@ -19,6 +19,9 @@
 #include <type_traits>
 #include <vector>
 
+// Asio's headers declare ::poll(2); inside this namespace `poll` is the class.
+namespace {
+
 using boost::mio::events;
 using boost::mio::interest;
 using boost::mio::poll;
@@ -585,3 +588,5 @@ BOOST_AUTO_TEST_CASE(tokens_at_the_numeric_limits_round_trip)
     BOOST_TEST_REQUIRE(evs.size() == 1u);
     BOOST_TEST(evs.begin()->token().value() == max - 1);
 }
+
+} // namespace

@@ -20,6 +20,9 @@
 #include <type_traits>
 #include <vector>
 
+// Asio's headers declare ::poll(2); inside this namespace `poll` is the class.
+namespace {
+
 using boost::mio::error;
 using boost::mio::events;
 using boost::mio::poll;
@@ -447,3 +450,5 @@ BOOST_AUTO_TEST_CASE(stress_every_wake_is_followed_by_an_event)
     BOOST_TEST(!producer_timed_out.load(), "lost wake-up after round " << observed);
     BOOST_TEST(observed == rounds);
 }
+
+} // namespace
