@@ -178,7 +178,7 @@ void check_echo(unsigned short port, int clients, std::size_t size)
 }
 
 // Runs an echo server example end to end.
-[[maybe_unused]] void run_echo_example(const std::string& name)
+void run_echo_example(const std::string& name)
 {
     child_process child(mio_test::example_path(name));
     const std::string first = child.read_line(10s);
@@ -207,4 +207,9 @@ BOOST_AUTO_TEST_CASE(coroutine_echo_serves_clients_and_stops_on_sigterm)
     BOOST_REQUIRE(status.has_value());
     BOOST_CHECK_EQUAL(*status, 0);
 #endif
+}
+
+BOOST_AUTO_TEST_CASE(asio_hybrid_server_serves_clients_and_stops_on_sigterm)
+{
+    run_echo_example("asio_hybrid_server");
 }
