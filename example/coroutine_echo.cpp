@@ -6,20 +6,21 @@
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// tokio's AsyncFd pattern with Asio's use_awaitable: every socket is a mio
-// event source (as_source), wrapped in an async_source; a coroutine awaits
-// readiness, then does mio-style non-blocking I/O until would_block (the
-// edge-triggered rule: the next wait needs a new edge), and awaits
-// writable readiness whenever the peer is slow to read.
+// tokio's AsyncFd pattern with Asio's use_awaitable: the listener and every
+// connection are mio::net sockets, each wrapped in an async_source; a
+// coroutine awaits readiness, then does mio-style non-blocking I/O until
+// would_block (the edge-triggered rule: the next wait needs a new edge),
+// and awaits writable readiness whenever the peer is slow to read. All the
+// sockets share the io_context's one mio::poll, watched by its reactor.
 //
 // Prints "listening on 127.0.0.1:PORT" first (the OS picks the port) and
 // stops cleanly on SIGTERM or SIGINT (exit status 0). Without C++20
 // coroutines it says so and exits 0.
 
+#include <boost/mio.hpp>
 #include <boost/mio/asio_bridge.hpp>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 
 #include <csignal>
@@ -31,24 +32,25 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 namespace asio = boost::asio;
 namespace mio = boost::mio;
+namespace net = boost::mio::net;
 using asio::awaitable;
 using asio::use_awaitable;
-using asio::ip::tcp;
 using boost::system::error_code;
 using mio::interest;
-using mio::asio_bridge::as_source;
 using mio::asio_bridge::async_source;
 
 namespace {
 
 // Writes all of `data`, awaiting writable readiness whenever the socket's
 // send buffer is full. False if the connection failed.
-awaitable<bool> write_all(tcp::socket& s, async_source& ready, const char* data, std::size_t size)
+awaitable<bool> write_all(net::tcp_stream& s, async_source& ready, const char* data,
+    std::size_t size)
 {
     while (size > 0)
     {
@@ -70,12 +72,11 @@ awaitable<bool> write_all(tcp::socket& s, async_source& ready, const char* data,
     co_return true;
 }
 
-awaitable<void> echo(tcp::socket s)
+awaitable<void> echo(net::tcp_stream s)
 {
-    // Declared after the socket: the async_source, which deregisters the
-    // socket, goes first.
-    const auto source = as_source(s);
-    async_source ready(co_await asio::this_coro::executor, source,
+    // Declared after the stream: the async_source, which deregisters the
+    // stream, goes first.
+    async_source ready(co_await asio::this_coro::executor, s,
         interest::readable | interest::writable);
     for (;;)
     {
@@ -89,7 +90,7 @@ awaitable<void> echo(tcp::socket s)
             const std::size_t n = s.read_some(asio::buffer(buf), rec);
             if (rec == asio::error::would_block)
                 break;
-            if (rec) // eof, or the peer reset: the coroutine ends, the socket closes
+            if (rec) // eof, or the peer reset: the coroutine ends, the stream closes
                 co_return;
             if (!co_await write_all(s, ready, buf, n))
                 co_return;
@@ -97,18 +98,17 @@ awaitable<void> echo(tcp::socket s)
     }
 }
 
-awaitable<void> listen(tcp::acceptor acceptor)
+awaitable<void> listen(net::tcp_listener listener)
 {
     const auto ex = co_await asio::this_coro::executor;
-    const auto source = as_source(acceptor);
-    async_source ready(ex, source, interest::readable);
+    async_source ready(ex, listener, interest::readable);
     for (;;)
     {
         co_await ready.async_wait(interest::readable, use_awaitable);
         for (;;) // accept every pending connection
         {
             error_code ec;
-            tcp::socket s = acceptor.accept(ec);
+            auto [stream, peer] = listener.accept(ec);
             if (ec == asio::error::would_block)
                 break;
             if (ec)
@@ -116,7 +116,7 @@ awaitable<void> listen(tcp::acceptor acceptor)
                 std::cerr << "accept: " << ec.message() << "\n";
                 break;
             }
-            asio::co_spawn(ex, echo(std::move(s)), asio::detached);
+            asio::co_spawn(ex, echo(std::move(stream)), asio::detached);
         }
     }
 }
@@ -131,9 +131,10 @@ int main()
         asio::signal_set signals(ioc, SIGINT, SIGTERM);
         signals.async_wait([&](const error_code&, int) { ioc.stop(); });
 
-        tcp::acceptor acceptor(ioc, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
-        std::cout << "listening on 127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
-        asio::co_spawn(ioc, listen(std::move(acceptor)), asio::detached);
+        auto listener = net::tcp_listener::bind(
+            asio::ip::tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
+        std::cout << "listening on 127.0.0.1:" << listener.local_endpoint().port() << std::endl;
+        asio::co_spawn(ioc, listen(std::move(listener)), asio::detached);
         ioc.run();
         // Destroying the io_context destroys the suspended coroutines, and
         // with them their sockets and async_sources.
