@@ -22,6 +22,7 @@
 #include <boost/asio/local/connect_pair.hpp>
 #include <boost/asio/local/datagram_protocol.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
@@ -99,6 +100,33 @@ static_assert(std::is_same_v<decltype(to_asio(std::declval<net::tcp_stream>(),
 static_assert(std::is_same_v<decltype(to_asio(std::declval<net::unix_datagram>(),
                                  std::declval<asio::any_io_executor>())),
     asio::local::datagram_protocol::socket>);
+
+// Only rvalues of the listed types convert: an lvalue or another type is
+// not a candidate (no silent copy of a handle).
+template <class T, class = void>
+struct can_to_mio : std::false_type
+{
+};
+template <class T>
+struct can_to_mio<T, std::void_t<decltype(to_mio(std::declval<T>()))>> : std::true_type
+{
+};
+template <class T, class = void>
+struct can_to_asio : std::false_type
+{
+};
+template <class T>
+struct can_to_asio<T,
+    std::void_t<decltype(to_asio(std::declval<T>(), std::declval<asio::any_io_executor>()))>>
+    : std::true_type
+{
+};
+static_assert(can_to_mio<tcp::socket>::value);
+static_assert(!can_to_mio<tcp::socket&>::value);
+static_assert(!can_to_mio<asio::posix::stream_descriptor>::value);
+static_assert(can_to_asio<net::tcp_stream>::value);
+static_assert(!can_to_asio<net::tcp_stream&>::value);
+static_assert(!can_to_asio<mio::posix::receiver>::value);
 
 BOOST_AUTO_TEST_CASE(tcp_stream_both_ways_keeps_queued_bytes)
 {

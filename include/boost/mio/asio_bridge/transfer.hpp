@@ -100,9 +100,94 @@ AsioObject hand_to_asio(MioSocket& s, const Executor& ex, boost::system::error_c
     return object;
 }
 
+// The pairs to_mio / to_asio convert between. A type not listed here has
+// no `type`, so the functions below do not exist for it (nor for lvalues:
+// an Asio object or mio socket is given up with std::move).
+template <class AsioObject>
+struct mio_counterpart
+{
+};
+template <class Ex>
+struct mio_counterpart<boost::asio::basic_stream_socket<boost::asio::ip::tcp, Ex>>
+{
+    using type = net::tcp_stream;
+};
+template <class Ex>
+struct mio_counterpart<boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Ex>>
+{
+    using type = net::tcp_listener;
+};
+template <class Ex>
+struct mio_counterpart<boost::asio::basic_datagram_socket<boost::asio::ip::udp, Ex>>
+{
+    using type = net::udp_socket;
+};
+template <class Ex>
+struct mio_counterpart<boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Ex>>
+{
+    using type = net::unix_stream;
+};
+template <class Ex>
+struct mio_counterpart<boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Ex>>
+{
+    using type = net::unix_listener;
+};
+template <class Ex>
+struct mio_counterpart<
+    boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Ex>>
+{
+    using type = net::unix_datagram;
+};
+
+template <class MioSocket, class Executor>
+struct asio_counterpart
+{
+};
+template <class Executor>
+struct asio_counterpart<net::tcp_stream, Executor>
+{
+    using type = boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>;
+};
+template <class Executor>
+struct asio_counterpart<net::tcp_listener, Executor>
+{
+    using type = boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>;
+};
+template <class Executor>
+struct asio_counterpart<net::udp_socket, Executor>
+{
+    using type = boost::asio::basic_datagram_socket<boost::asio::ip::udp, Executor>;
+};
+template <class Executor>
+struct asio_counterpart<net::unix_stream, Executor>
+{
+    using type = boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Executor>;
+};
+template <class Executor>
+struct asio_counterpart<net::unix_listener, Executor>
+{
+    using type =
+        boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Executor>;
+};
+template <class Executor>
+struct asio_counterpart<net::unix_datagram, Executor>
+{
+    using type =
+        boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Executor>;
+};
+
 } // namespace detail
 
-/// @name to_mio: an Asio socket's handle becomes a mio::net socket's.
+/// An Asio socket's handle becomes a mio::net socket's:
+///
+/// | Asio object (any executor `Ex`)                         | mio socket          |
+/// |---------------------------------------------------------|---------------------|
+/// | `basic_stream_socket<ip::tcp, Ex>`                      | `net::tcp_stream`   |
+/// | `basic_socket_acceptor<ip::tcp, Ex>`                    | `net::tcp_listener` |
+/// | `basic_datagram_socket<ip::udp, Ex>`                    | `net::udp_socket`   |
+/// | `basic_stream_socket<local::stream_protocol, Ex>`       | `net::unix_stream`  |
+/// | `basic_socket_acceptor<local::stream_protocol, Ex>`     | `net::unix_listener`|
+/// | `basic_datagram_socket<local::datagram_protocol, Ex>`   | `net::unix_datagram`|
 ///
 /// The Asio object is left closed (its pending operations complete with
 /// `operation_aborted`, as with Asio's release()); the returned socket owns
@@ -110,234 +195,62 @@ AsioObject hand_to_asio(MioSocket& s, const Executor& ex, boost::system::error_c
 /// with any poll. Bytes, datagrams or connections the kernel had already
 /// queued are read from the new owner. On failure (`bad_descriptor` for a
 /// closed object) the Asio object keeps its handle and a closed mio socket
-/// is returned. The throwing forms throw boost::system::system_error.
-/// @{
-template <class Ex>
-net::tcp_stream to_mio(boost::asio::basic_stream_socket<boost::asio::ip::tcp, Ex>&& s,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::tcp_stream>(s, ec);
-}
-
-template <class Ex>
-net::tcp_stream to_mio(boost::asio::basic_stream_socket<boost::asio::ip::tcp, Ex>&& s)
-{
-    boost::system::error_code ec;
-    net::tcp_stream out = detail::adopt_from_asio<net::tcp_stream>(s, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-
-template <class Ex>
-net::tcp_listener to_mio(boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Ex>&& a,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::tcp_listener>(a, ec);
-}
-
-template <class Ex>
-net::tcp_listener to_mio(boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Ex>&& a)
-{
-    boost::system::error_code ec;
-    net::tcp_listener out = detail::adopt_from_asio<net::tcp_listener>(a, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-
-template <class Ex>
-net::udp_socket to_mio(boost::asio::basic_datagram_socket<boost::asio::ip::udp, Ex>&& s,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::udp_socket>(s, ec);
-}
-
-template <class Ex>
-net::udp_socket to_mio(boost::asio::basic_datagram_socket<boost::asio::ip::udp, Ex>&& s)
-{
-    boost::system::error_code ec;
-    net::udp_socket out = detail::adopt_from_asio<net::udp_socket>(s, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-
-template <class Ex>
-net::unix_stream to_mio(
-    boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Ex>&& s,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::unix_stream>(s, ec);
-}
-
-template <class Ex>
-net::unix_stream to_mio(
-    boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Ex>&& s)
-{
-    boost::system::error_code ec;
-    net::unix_stream out = detail::adopt_from_asio<net::unix_stream>(s, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-
-template <class Ex>
-net::unix_listener to_mio(
-    boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Ex>&& a,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::unix_listener>(a, ec);
-}
-
-template <class Ex>
-net::unix_listener to_mio(
-    boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Ex>&& a)
-{
-    boost::system::error_code ec;
-    net::unix_listener out = detail::adopt_from_asio<net::unix_listener>(a, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-
-template <class Ex>
-net::unix_datagram to_mio(
-    boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Ex>&& s,
-    boost::system::error_code& ec)
-{
-    return detail::adopt_from_asio<net::unix_datagram>(s, ec);
-}
-
-template <class Ex>
-net::unix_datagram to_mio(
-    boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Ex>&& s)
-{
-    boost::system::error_code ec;
-    net::unix_datagram out = detail::adopt_from_asio<net::unix_datagram>(s, ec);
-    mio::detail::throw_error(ec, "to_mio");
-    return out;
-}
-/// @}
-
-/// @name to_asio: a mio::net socket's handle becomes an Asio socket's.
+/// is returned.
 ///
-/// The returned Asio object, bound to `ex`, owns the handle (registered
-/// with the reactor of `ex`'s context); the mio socket is left closed.
-/// Deregister the mio socket from its polls first: a handle stays
-/// registered where it was. Asio's synchronous operations still block on
-/// the (non-blocking) handle as usual; Asio knows the handle may be in
-/// either mode. On failure (`bad_descriptor` for a closed socket, or what
-/// the reactor reports) the mio socket keeps its handle; the `ec` form
-/// returns a closed Asio object bound to `ex`, the other throws
-/// boost::system::system_error.
-/// @{
-template <class Executor>
-boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor> to_asio(
-    net::tcp_stream&& s, const Executor& ex, boost::system::error_code& ec)
+/// @par Example
+/// @code
+/// acceptor.async_accept([&](error_code ec, tcp::socket s) {
+///     boost::mio::net::tcp_stream stream = boost::mio::asio_bridge::to_mio(std::move(s), ec);
+///     ...
+/// });
+/// @endcode
+template <class AsioObject>
+typename detail::mio_counterpart<AsioObject>::type to_mio(AsioObject&& object,
+    boost::system::error_code& ec)
 {
-    return detail::hand_to_asio<
-        boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor>>(s, ex, ec);
+    return detail::adopt_from_asio<typename detail::mio_counterpart<AsioObject>::type>(
+        object, ec);
 }
 
-template <class Executor>
-boost::asio::basic_stream_socket<boost::asio::ip::tcp, Executor> to_asio(
-    net::tcp_stream&& s, const Executor& ex)
+/// As above. @throws boost::system::system_error on failure.
+template <class AsioObject>
+typename detail::mio_counterpart<AsioObject>::type to_mio(AsioObject&& object)
 {
     boost::system::error_code ec;
-    auto out = to_asio(std::move(s), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
+    auto out = asio_bridge::to_mio(std::move(object), ec);
+    mio::detail::throw_error(ec, "to_mio");
     return out;
 }
 
-template <class Executor>
-boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> to_asio(
-    net::tcp_listener&& l, const Executor& ex, boost::system::error_code& ec)
+/// A mio::net socket's handle becomes an Asio socket's (the table above,
+/// right to left), bound to `ex`.
+///
+/// The returned Asio object owns the handle, registered with the reactor
+/// of `ex`'s execution context; the mio socket is left closed. Deregister
+/// the mio socket from its polls first: a handle stays registered where it
+/// was. Asio's synchronous operations still block on the (non-blocking)
+/// handle as usual, since Asio expects an assigned handle in either mode.
+/// On failure (`bad_descriptor` for a closed socket, or what the reactor
+/// reports) the mio socket keeps its handle and a closed Asio object bound
+/// to `ex` is returned.
+template <class MioSocket, class Executor>
+typename detail::asio_counterpart<MioSocket, Executor>::type to_asio(MioSocket&& s,
+    const Executor& ex, boost::system::error_code& ec)
 {
-    return detail::hand_to_asio<
-        boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor>>(l, ex, ec);
-}
-
-template <class Executor>
-boost::asio::basic_socket_acceptor<boost::asio::ip::tcp, Executor> to_asio(
-    net::tcp_listener&& l, const Executor& ex)
-{
-    boost::system::error_code ec;
-    auto out = to_asio(std::move(l), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
-    return out;
-}
-
-template <class Executor>
-boost::asio::basic_datagram_socket<boost::asio::ip::udp, Executor> to_asio(
-    net::udp_socket&& s, const Executor& ex, boost::system::error_code& ec)
-{
-    return detail::hand_to_asio<
-        boost::asio::basic_datagram_socket<boost::asio::ip::udp, Executor>>(s, ex, ec);
-}
-
-template <class Executor>
-boost::asio::basic_datagram_socket<boost::asio::ip::udp, Executor> to_asio(
-    net::udp_socket&& s, const Executor& ex)
-{
-    boost::system::error_code ec;
-    auto out = to_asio(std::move(s), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
-    return out;
-}
-
-template <class Executor>
-boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Executor> to_asio(
-    net::unix_stream&& s, const Executor& ex, boost::system::error_code& ec)
-{
-    return detail::hand_to_asio<
-        boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Executor>>(
+    return detail::hand_to_asio<typename detail::asio_counterpart<MioSocket, Executor>::type>(
         s, ex, ec);
 }
 
-template <class Executor>
-boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Executor> to_asio(
-    net::unix_stream&& s, const Executor& ex)
+/// As above. @throws boost::system::system_error on failure.
+template <class MioSocket, class Executor>
+typename detail::asio_counterpart<MioSocket, Executor>::type to_asio(MioSocket&& s,
+    const Executor& ex)
 {
     boost::system::error_code ec;
-    auto out = to_asio(std::move(s), ex, ec);
+    auto out = asio_bridge::to_asio(std::move(s), ex, ec);
     mio::detail::throw_error(ec, "to_asio");
     return out;
 }
-
-template <class Executor>
-boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Executor> to_asio(
-    net::unix_listener&& l, const Executor& ex, boost::system::error_code& ec)
-{
-    return detail::hand_to_asio<
-        boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Executor>>(
-        l, ex, ec);
-}
-
-template <class Executor>
-boost::asio::basic_socket_acceptor<boost::asio::local::stream_protocol, Executor> to_asio(
-    net::unix_listener&& l, const Executor& ex)
-{
-    boost::system::error_code ec;
-    auto out = to_asio(std::move(l), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
-    return out;
-}
-
-template <class Executor>
-boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Executor> to_asio(
-    net::unix_datagram&& s, const Executor& ex, boost::system::error_code& ec)
-{
-    return detail::hand_to_asio<
-        boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Executor>>(
-        s, ex, ec);
-}
-
-template <class Executor>
-boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Executor> to_asio(
-    net::unix_datagram&& s, const Executor& ex)
-{
-    boost::system::error_code ec;
-    auto out = to_asio(std::move(s), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
-    return out;
-}
-/// @}
 
 } // namespace asio_bridge
 } // namespace mio
