@@ -18,7 +18,6 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
-#include <fcntl.h>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -31,6 +30,7 @@ namespace asio = boost::asio;
 using mio::asio_bridge::basic_poll_driver;
 using mio::asio_bridge::poll_driver;
 using namespace std::chrono_literals;
+using bridge_test::fd_is_open;
 using bridge_test::run_until;
 
 static_assert(std::is_same_v<poll_driver, basic_poll_driver<asio::any_io_executor>>);
@@ -39,8 +39,6 @@ static_assert(std::is_nothrow_move_constructible_v<poll_driver>);
 static_assert(noexcept(std::declval<poll_driver&>().stop()));
 
 namespace {
-
-bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
 // `n` pipes, receivers registered with `poll` under tokens 0..n-1.
 struct pipes

@@ -15,6 +15,7 @@
 
 #define BOOST_TEST_MODULE asio_bridge_transfer
 #include "util.hpp"
+#include "asio_bridge_util.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -27,7 +28,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
-#include <fcntl.h>
 #include <string>
 #include <type_traits>
 
@@ -42,10 +42,9 @@ using mio::asio_bridge::to_mio;
 using mio::interest;
 using mio::token;
 using mio_test::readable;
+using bridge_test::fd_is_open;
 
 namespace {
-
-bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
 const tcp::endpoint loopback4(asio::ip::make_address_v4("127.0.0.1"), 0);
 

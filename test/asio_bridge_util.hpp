@@ -22,6 +22,7 @@
 #include <boost/mio/posix/pipe.hpp>
 
 #include <atomic>
+#include <fcntl.h>
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -138,6 +139,9 @@ inline std::string drain(boost::mio::posix::receiver& r, bool* eof = nullptr)
     }
     return out;
 }
+
+// True while `fd` is an open descriptor of this process.
+inline bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 
 inline void write_byte(boost::mio::posix::sender& s, char c = 'x')
 {
