@@ -20,12 +20,14 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/io_source.hpp>
+#include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <sys/socket.h> // the inline recv/send below; Asio's endpoints include it anyway
 
 struct iovec;
 struct sockaddr;
@@ -112,8 +114,27 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
 
 // Stream receive: recv(2) / recvmsg(2). 0 bytes from a non-empty buffer is
 // boost::asio::error::eof, as Asio reports it.
-BOOST_MIO_DECL std::size_t recv(int fd, void* data, std::size_t size, int flags,
-    boost::system::error_code& ec) noexcept;
+//
+// The single-buffer forms are inline: they are the hot path of every echo
+// loop, and out of line they cost a call and a second errno check per
+// transfer. Only the unusual outcomes (eof, errors) leave the header.
+inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
+    boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::recv(fd, data, size, flags);
+        if (BOOST_LIKELY(n > 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (n == 0)
+            return posix_ops::read_returned_zero(size, ec);
+        if (!posix_ops::retry_or_fail(ec))
+            return 0;
+    }
+}
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
 
@@ -128,8 +149,22 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
 
 // send(2)/sendto(2) and sendmsg(2) with MSG_NOSIGNAL; `to` may be null
 // (connected sockets and streams).
-BOOST_MIO_DECL std::size_t send(int fd, const void* data, std::size_t size,
-    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
+inline std::size_t send(int fd, const void* data, std::size_t size,
+    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = ::sendto(fd, data, size, MSG_NOSIGNAL, to,
+            static_cast<::socklen_t>(to_len));
+        if (BOOST_LIKELY(n >= 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!posix_ops::retry_or_fail(ec))
+            return 0;
+    }
+}
 BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;
 

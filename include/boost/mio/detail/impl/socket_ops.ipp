@@ -263,16 +263,6 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
     ops_detail::report(::setsockopt(fd, IPPROTO_IPV6, name, &mreq, sizeof(mreq)), ec);
 }
 
-BOOST_MIO_DECL std::size_t recv(int fd, void* data, std::size_t size, int flags,
-    boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::recv(fd, data, size, flags);
-    while (n < 0 && errno == EINTR);
-    return ops_detail::stream_received(n, size, ec);
-}
-
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept
 {
@@ -315,16 +305,6 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     if ((msg.msg_flags & MSG_TRUNC) != 0 && (flags & MSG_PEEK) == 0)
         ec = boost::asio::error::message_size;
     return got;
-}
-
-BOOST_MIO_DECL std::size_t send(int fd, const void* data, std::size_t size,
-    const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
-{
-    ssize_t n;
-    do
-        n = ::sendto(fd, data, size, MSG_NOSIGNAL, to, static_cast<::socklen_t>(to_len));
-    while (n < 0 && errno == EINTR);
-    return ops_detail::transferred(n, ec);
 }
 
 BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
