@@ -41,7 +41,7 @@ struct has_user_non_blocking<T,
 /// An Asio I/O object (socket, acceptor, `posix::stream_descriptor`, ...)
 /// seen as a mio event source, without taking it over.
 ///
-/// `AsioObject` needs `native_handle()` and `native_non_blocking(bool,
+/// `AsioObject` needs `is_open()`, `native_handle()` and `native_non_blocking(bool,
 /// error_code&)`. Registering switches the handle to non-blocking mode,
 /// which edge-triggered readiness needs (a source is read until
 /// would_block). When the object also has Asio's `non_blocking(bool,
