@@ -223,9 +223,7 @@ BOOST_AUTO_TEST_CASE(stop_inside_the_handler_ends_delivery_and_run)
     for (auto& ends : p.ends)
         bridge_test::write_byte(ends.sender);
     // A stopped driver holds no work: run() returns by itself.
-    const auto start = std::chrono::steady_clock::now();
-    ioc.run_for(3s);
-    BOOST_CHECK(std::chrono::steady_clock::now() - start < 2s);
+    bridge_test::expect_run_returns_by_itself(ioc);
     BOOST_CHECK_EQUAL(calls, 1);
 }
 
@@ -263,9 +261,7 @@ BOOST_AUTO_TEST_CASE(destruction_with_a_wait_in_flight_is_clean_and_keeps_the_po
         driver.start([&](const mio::events&) { ++calls; });
         bridge_test::write_byte(p.ends[0].sender);
     } // the wait is pending and the poll is readable
-    const auto start = std::chrono::steady_clock::now();
-    ioc.run_for(3s);
-    BOOST_CHECK(std::chrono::steady_clock::now() - start < 2s);
+    bridge_test::expect_run_returns_by_itself(ioc);
     BOOST_CHECK_EQUAL(calls, 0);
     // The driver never closes the poll's handle: the poll still works and
     // still has the event.

@@ -49,6 +49,18 @@ void run_until(boost::asio::io_context& ioc, Pred pred,
     BOOST_REQUIRE_MESSAGE(pred(), "condition not reached within " << timeout.count() << " ms");
 }
 
+// Runs `ioc` until it is out of work and checks that this happens within
+// `limit`: nothing (no pending wait, no armed watcher) keeps run() going.
+inline void expect_run_returns_by_itself(boost::asio::io_context& ioc,
+    std::chrono::milliseconds limit = 2000ms)
+{
+    ioc.restart();
+    const auto start = std::chrono::steady_clock::now();
+    ioc.run_for(limit + 1000ms);
+    BOOST_CHECK_MESSAGE(std::chrono::steady_clock::now() - start < limit,
+        "run() did not return by itself: work was left pending");
+}
+
 // Waits (sleeping) until `pred()` holds, for conditions other threads make
 // true; fails after `timeout`.
 template <class Pred>
