@@ -118,12 +118,15 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
 // The single-buffer forms are inline: they are the hot path of every echo
 // loop, and out of line they cost a call and a second errno check per
 // transfer. Only the unusual outcomes (eof, errors) leave the header.
+// Without flags (read_some) the receive is read(2): on a connected stream
+// socket it is recv(2) with flags 0, and glibc's read wrapper runs fewer
+// instructions than its recv wrapper (callgrind: 4 per call).
 inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
     boost::system::error_code& ec) noexcept
 {
     for (;;)
     {
-        const ssize_t n = ::recv(fd, data, size, flags);
+        const ssize_t n = flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags);
         if (BOOST_LIKELY(n > 0))
         {
             ec.clear();

@@ -1,0 +1,456 @@
+//
+// bench/tools/report.cpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+// Turns the samples bench/run collected into the results table.
+//
+//   bench_report SAMPLES.tsv META.tsv OUT_DIR
+//
+// SAMPLES.tsv: one measurement a line, "scenario<TAB>impl<TAB>rep<TAB>
+// key=value key=value ...". Every value is the median over the
+// repetitions of that scenario and implementation. META.tsv: "key<TAB>
+// value" lines (machine, date, mode, command) for the heading.
+//
+// Writes OUT_DIR/table.txt (the table as printed), OUT_DIR/results.md
+// (the same as Markdown, with the targets), OUT_DIR/chart.dat and
+// OUT_DIR/chart.gp (gnuplot input for the chart); prints table.txt and
+// the targets.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct impl_info
+{
+    const char* id;
+    const char* name;
+};
+
+const impl_info impls[] = {
+    {"raw", "raw epoll (C)"},
+    {"mio", "Boost.Mio"},
+    {"asio", "Boost.Asio"},
+    {"libuv", "libuv"},
+    {"libevent", "libevent"},
+    {"mio_driver", "Mio poll_driver"},
+    {"mio_source", "Mio async_source"},
+};
+
+enum class kind { echo, scale, flat, waker_latency, waker_rate, churn, allocs, callgrind };
+
+struct row_info
+{
+    std::string id;
+    std::string label;
+    kind k;
+};
+
+std::vector<row_info> rows()
+{
+    std::vector<row_info> r;
+    for (const char* size : {"64", "16384"})
+        for (const char* conns : {"1", "64", "1000"})
+            r.push_back({std::string("echo_") + conns + "_" + size,
+                std::string("1. echo ") + conns + (std::string(conns) == "1" ? " conn, " : " conns, ")
+                    + (std::string(size) == "64" ? "64 B" : "16 KiB"),
+                kind::echo});
+    for (const char* idle : {"0", "1000", "10000"})
+        r.push_back({std::string("scale_") + idle, std::string("2. poll, ") + idle + " idle: time/round trip",
+            kind::scale});
+    r.push_back({"flat", "2. poll scaling: 10000 idle / 0 idle", kind::flat});
+    r.push_back({"waker_latency", "3. waker: wake-to-return latency", kind::waker_latency});
+    r.push_back({"waker_rate", "3. waker: wake() calls/s", kind::waker_rate});
+    r.push_back({"churn", "4. register+deregister: time/pair", kind::churn});
+    r.push_back({"allocs", "5. heap allocations in wait/read/write/register/accept", kind::allocs});
+    r.push_back({"callgrind", "instructions/round trip (callgrind)", kind::callgrind});
+    r.push_back({"callgrind_churn", "instructions/register+deregister (callgrind)", kind::callgrind});
+    return r;
+}
+
+using values = std::map<std::string, std::vector<double>>;        // key -> samples
+std::map<std::string, std::map<std::string, values>> samples;     // scenario -> impl -> values
+std::map<std::string, std::map<std::string, std::string>> texts;  // scenario -> impl -> raw text
+std::map<std::string, std::string> meta;
+
+double median(std::vector<double> v)
+{
+    if (v.empty())
+        return NAN;
+    std::sort(v.begin(), v.end());
+    const std::size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double get(const std::string& scenario, const std::string& impl, const std::string& key)
+{
+    auto s = samples.find(scenario);
+    if (s == samples.end())
+        return NAN;
+    auto i = s->second.find(impl);
+    if (i == s->second.end())
+        return NAN;
+    auto k = i->second.find(key);
+    return k == i->second.end() ? NAN : median(k->second);
+}
+
+std::string fmt(const char* f, double v)
+{
+    char b[64];
+    std::snprintf(b, sizeof b, f, v);
+    return b;
+}
+
+std::string rate(double v)
+{
+    if (v >= 1e6)
+        return fmt("%.2fM", v / 1e6);
+    if (v >= 1e3)
+        return fmt("%.1fk", v / 1e3);
+    return fmt("%.0f", v);
+}
+
+std::string us(double ns)
+{
+    return ns >= 10000 ? fmt("%.1fus", ns / 1000) : fmt("%.2fus", ns / 1000);
+}
+
+// "p50/p99" in microseconds, or in milliseconds once p99 reaches 1 ms.
+std::string latency(double p50_us, double p99_us)
+{
+    if (p99_us < 1000)
+        return fmt("%.0f/", p50_us) + fmt("%.0fus", p99_us);
+    return fmt("%.1f/", p50_us / 1000) + fmt("%.1fms", p99_us / 1000);
+}
+
+std::string ratio(double v, double base)
+{
+    if (std::isnan(v) || std::isnan(base) || base == 0)
+        return "";
+    return fmt("x%.2f", v / base);
+}
+
+std::string cell(const row_info& r, const std::string& impl)
+{
+    const std::string& s = r.id;
+    switch (r.k)
+    {
+    case kind::echo:
+    {
+        const double rt = get(s, impl, "rt_per_s");
+        if (std::isnan(rt))
+            return "";
+        return rate(rt) + "/s " + ratio(rt, get(s, "raw", "rt_per_s")) + ", "
+            + latency(get(s, impl, "p50_us"), get(s, impl, "p99_us"))
+            + ", cpu " + ratio(get(s, impl, "server_cpu_ns_per_rt"), get(s, "raw", "server_cpu_ns_per_rt"));
+    }
+    case kind::scale:
+    case kind::churn:
+    {
+        const char* key = r.k == kind::scale ? "ns_per_rt" : "ns_per_pair";
+        const double v = get(s, impl, key);
+        if (std::isnan(v))
+            return "";
+        return us(v) + " " + ratio(v, get(s, "raw", key));
+    }
+    case kind::flat:
+    {
+        const double a = get("scale_10000", impl, "ns_per_rt"), b = get("scale_0", impl, "ns_per_rt");
+        return std::isnan(a) || std::isnan(b) ? "" : fmt("x%.2f", a / b);
+    }
+    case kind::waker_latency:
+    {
+        const double v = get(s, impl, "wake_p50_us");
+        if (std::isnan(v))
+            return "";
+        return fmt("p50 %.1fus", v) + fmt(" p99 %.0fus", get(s, impl, "wake_p99_us"));
+    }
+    case kind::waker_rate:
+    {
+        const double v = get(s, impl, "wakes_per_s");
+        if (std::isnan(v))
+            return "";
+        return rate(v) + "/s " + ratio(v, get(s, "raw", "wakes_per_s"));
+    }
+    case kind::allocs:
+    {
+        // "TOTAL in CALLS calls (detail)": the detail is under the table.
+        auto t = texts[s].find(impl);
+        return t == texts[s].end() ? "" : t->second.substr(0, t->second.find(" ("));
+    }
+    case kind::callgrind:
+    {
+        const char* key = s == "callgrind" ? "ir_per_rt" : "ir_per_pair";
+        const double v = get(s, impl, key);
+        if (std::isnan(v))
+            return "";
+        return fmt("%.0f", v) + " " + ratio(v, get(s, "raw", key));
+    }
+    }
+    return "";
+}
+
+void load(const char* samples_path, const char* meta_path)
+{
+    std::ifstream in(samples_path);
+    std::string line;
+    while (std::getline(in, line))
+    {
+        std::istringstream ls(line);
+        std::string scenario, impl, rep, kv;
+        if (!std::getline(ls, scenario, '\t') || !std::getline(ls, impl, '\t') || !std::getline(ls, rep, '\t'))
+            continue;
+        std::getline(ls, kv);
+        if (scenario == "allocs")
+        {
+            texts[scenario][impl] = kv;
+            continue;
+        }
+        std::istringstream ks(kv);
+        std::string pair;
+        while (ks >> pair)
+        {
+            const auto eq = pair.find('=');
+            if (eq == std::string::npos)
+                continue;
+            char* end = nullptr;
+            const double v = std::strtod(pair.c_str() + eq + 1, &end);
+            if (end != pair.c_str() + eq + 1)
+                samples[scenario][impl][pair.substr(0, eq)].push_back(v);
+        }
+    }
+    std::ifstream m(meta_path);
+    while (std::getline(m, line))
+    {
+        const auto tab = line.find('\t');
+        if (tab != std::string::npos)
+            meta[line.substr(0, tab)] = line.substr(tab + 1);
+    }
+}
+
+// Implementations with at least one result, in table order.
+std::vector<impl_info> present()
+{
+    std::vector<impl_info> out;
+    for (const impl_info& i : impls)
+    {
+        bool any = false;
+        for (auto& s : samples)
+            any = any || s.second.count(i.id);
+        for (auto& s : texts)
+            any = any || s.second.count(i.id);
+        if (any)
+            out.push_back(i);
+    }
+    return out;
+}
+
+std::vector<std::vector<std::string>> table()
+{
+    std::vector<std::vector<std::string>> t;
+    const auto cols = present();
+    std::vector<std::string> head{"scenario"};
+    for (const auto& c : cols)
+        head.push_back(c.name);
+    t.push_back(head);
+    for (const row_info& r : rows())
+    {
+        std::vector<std::string> line{r.label};
+        bool any = false;
+        for (const auto& c : cols)
+        {
+            line.push_back(cell(r, c.id));
+            any = any || !line.back().empty();
+        }
+        if (any)
+            t.push_back(line);
+    }
+    return t;
+}
+
+std::string text_table(const std::vector<std::vector<std::string>>& t)
+{
+    std::vector<std::size_t> w(t[0].size(), 0);
+    for (const auto& r : t)
+        for (std::size_t i = 0; i < r.size(); ++i)
+            w[i] = std::max(w[i], r[i].size());
+    std::ostringstream o;
+    for (std::size_t n = 0; n < t.size(); ++n)
+    {
+        for (std::size_t i = 0; i < t[n].size(); ++i)
+            o << (i ? "  " : "") << t[n][i] << std::string(w[i] - t[n][i].size(), ' ');
+        o << '\n';
+        if (n == 0)
+        {
+            for (std::size_t i = 0; i < w.size(); ++i)
+                o << (i ? "  " : "") << std::string(w[i], '-');
+            o << '\n';
+        }
+    }
+    return o.str();
+}
+
+std::string markdown_table(const std::vector<std::vector<std::string>>& t)
+{
+    std::ostringstream o;
+    for (std::size_t n = 0; n < t.size(); ++n)
+    {
+        o << '|';
+        for (const auto& c : t[n])
+            o << ' ' << c << " |";
+        o << '\n';
+        if (n == 0)
+        {
+            o << '|';
+            for (std::size_t i = 0; i < t[n].size(); ++i)
+                o << (i ? " ---: |" : " --- |");
+            o << '\n';
+        }
+    }
+    return o.str();
+}
+
+// The targets of the issue, checked on the medians of this run.
+std::string targets()
+{
+    std::ostringstream o;
+    auto line = [&](bool known, bool ok, const std::string& what, const std::string& detail) {
+        o << "- " << (!known ? "n/a   " : ok ? "met   " : "MISSED") << "  " << what << ": " << detail << '\n';
+    };
+    const double ir_raw = get("callgrind", "raw", "ir_per_rt"), ir_mio = get("callgrind", "mio", "ir_per_rt");
+    line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
+        "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
+            + " (" + ratio(ir_mio, ir_raw) + ")");
+    for (const char* size : {"64", "16384"})
+        for (const char* conns : {"1", "64", "1000"})
+        {
+            const std::string s = std::string("echo_") + conns + "_" + size;
+            const double rr = get(s, "raw", "rt_per_s"), rm = get(s, "mio", "rt_per_s");
+            const double cr = get(s, "raw", "server_cpu_ns_per_rt"), cm = get(s, "mio", "server_cpu_ns_per_rt");
+            const std::string where = std::string("echo ") + conns + " conns " + size + " B";
+            line(!std::isnan(rr) && !std::isnan(rm), rm >= 0.98 * rr, where + ": throughput >= 0.98 x raw",
+                ratio(rm, rr));
+            line(!std::isnan(cr) && !std::isnan(cm), cm <= 1.03 * cr, where + ": server CPU/round trip <= 1.03 x raw",
+                ratio(cm, cr));
+            const double ra = get(s, "asio", "rt_per_s");
+            line(!std::isnan(ra) && !std::isnan(rm), rm > ra, where + ": ahead of Boost.Asio",
+                "throughput " + ratio(rm, ra) + " of Asio's, CPU " + ratio(cm, get(s, "asio", "server_cpu_ns_per_rt")));
+        }
+    const double f0 = get("scale_0", "mio", "ns_per_rt"), f1 = get("scale_10000", "mio", "ns_per_rt");
+    line(!std::isnan(f0) && !std::isnan(f1), f1 <= 1.05 * f0, "poll scaling flat: 10,000 idle <= 1.05 x 0 idle",
+        ratio(f1, f0));
+    const double sa = get("scale_0", "asio", "ns_per_rt"), sa1 = get("scale_10000", "asio", "ns_per_rt");
+    line(!std::isnan(sa) && !std::isnan(f0), f0 < sa && f1 < sa1, "poll round trip ahead of Boost.Asio",
+        "0 idle " + ratio(f0, sa) + ", 10,000 idle " + ratio(f1, sa1) + " of Asio's time");
+    const double cr = get("churn", "raw", "ns_per_pair"), cm = get("churn", "mio", "ns_per_pair");
+    line(!std::isnan(cr) && !std::isnan(cm), cm <= 1.03 * cr, "registration churn <= 1.03 x raw epoll_ctl",
+        ratio(cm, cr));
+    const double ca = get("churn", "asio", "ns_per_pair");
+    line(!std::isnan(ca) && !std::isnan(cm), cm < ca, "registration churn ahead of Boost.Asio", ratio(cm, ca));
+    const double we = get("waker_rate", "raw", "wakes_per_s"), wm = get("waker_rate", "mio", "wakes_per_s");
+    line(!std::isnan(we) && !std::isnan(wm), wm >= 4 * we, "waker: >= 4 x wake() calls/s of an always-write eventfd",
+        ratio(wm, we));
+    const double ia = get("callgrind", "asio", "ir_per_rt");
+    line(!std::isnan(ia) && !std::isnan(ir_mio), ir_mio < ia, "instructions/round trip ahead of Boost.Asio",
+        ratio(ir_mio, ia));
+    auto a = texts["allocs"].find("mio");
+    const bool have_allocs = a != texts["allocs"].end();
+    line(have_allocs, have_allocs && a->second.rfind("0 ", 0) == 0, "zero steady-state allocations",
+        have_allocs ? a->second : std::string("not measured"));
+    return o.str();
+}
+
+// One bar per implementation and row: speed relative to raw epoll
+// (throughput / raw's, or raw's cost / cost), so taller is better.
+void chart(const std::string& dir)
+{
+    const auto cols = present();
+    std::ofstream d(dir + "/chart.dat");
+    d << "row";
+    for (const auto& c : cols)
+        d << "\t\"" << c.name << '"';
+    d << '\n';
+    for (const row_info& r : rows())
+    {
+        std::string key;
+        bool higher_better = false;
+        switch (r.k)
+        {
+        case kind::echo: key = "rt_per_s"; higher_better = true; break;
+        case kind::scale: key = "ns_per_rt"; break;
+        case kind::churn: key = "ns_per_pair"; break;
+        case kind::callgrind: key = r.id == "callgrind" ? "ir_per_rt" : "ir_per_pair"; break;
+        default: continue;
+        }
+        const double base = get(r.id, "raw", key);
+        if (std::isnan(base))
+            continue;
+        std::string label = r.label.substr(3);
+        label = label.substr(0, label.find(':'));
+        if (r.k == kind::callgrind)
+            label = r.id == "callgrind" ? "instructions/round trip" : "instructions/register";
+        d << '"' << label << '"';
+        for (const auto& c : cols)
+        {
+            const double v = get(r.id, c.id, key);
+            d << '\t' << (std::isnan(v) ? std::string("-") : fmt("%.3f", higher_better ? v / base : base / v));
+        }
+        d << '\n';
+    }
+    std::ofstream g(dir + "/chart.gp");
+    g << "set terminal svg size 1200,560 dynamic font 'sans,11'\n"
+      << "set output '" << dir << "/chart.svg'\n"
+      << "set title 'Boost.Mio vs raw epoll and the alternatives (" << meta["date"] << ", " << meta["mode"]
+      << " run; 1.0 = raw epoll, higher is better)'\n"
+      << "set termoption noenhanced\n"
+      << "set style data histograms\nset style histogram clustered gap 1\n"
+      << "set style fill solid 0.85 border -1\nset boxwidth 0.9\n"
+      << "set datafile missing '-'\nset key outside right top\nset grid ytics\n"
+      << "set ylabel 'speed relative to raw epoll'\nset yrange [0:*]\n"
+      << "set xtics rotate by -30 left\nset bmargin 8\nset rmargin 12\nset arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2\n"
+      << "plot '" << dir << "/chart.dat' using 2:xtic(1) title columnheader(2)";
+    for (std::size_t i = 1; i < cols.size(); ++i)
+        g << ", '' using " << i + 2 << " title columnheader(" << i + 2 << ")";
+    g << '\n';
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 4)
+    {
+        std::fprintf(stderr, "usage: bench_report SAMPLES.tsv META.tsv OUT_DIR\n");
+        return 2;
+    }
+    load(argv[1], argv[2]);
+    const std::string dir = argv[3];
+    const auto t = table();
+    const std::string txt = text_table(t);
+    const std::string tg = targets();
+    std::ofstream(dir + "/table.txt") << txt;
+    std::ofstream md(dir + "/results.md");
+    md << "Measured " << meta["date"] << " on " << meta["machine"] << ", `" << meta["command"] << "` ("
+       << meta["mode"] << " run: " << meta["reps"] << " interleaved repetitions, medians).\n\n"
+       << "Each echo cell: round trips/s and its ratio to raw epoll, p50/p99 latency, server CPU per round "
+          "trip as a ratio to raw epoll's. Time, CPU and instruction ratios: lower is better; rates: higher is "
+          "better. The waker's raw column is an eventfd written on every wake().\n\n"
+       << markdown_table(t);
+    for (const auto& a : texts["allocs"])
+        md << "\nAllocations (" << a.first << " echo server, counting operator new, whole run incl. "
+           << "connection set-up): " << a.second << '\n';
+    md << "\nTargets (Boost.Mio, medians of this run):\n\n" << tg;
+    chart(dir);
+    std::cout << txt << "\nTargets (Boost.Mio):\n" << tg;
+    return 0;
+}
