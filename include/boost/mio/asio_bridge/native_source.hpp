@@ -1,0 +1,147 @@
+//
+// boost/mio/asio_bridge/native_source.hpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+#ifndef BOOST_MIO_ASIO_BRIDGE_NATIVE_SOURCE_HPP
+#define BOOST_MIO_ASIO_BRIDGE_NATIVE_SOURCE_HPP
+
+#include <boost/mio/interest.hpp>
+#include <boost/mio/posix/source_fd.hpp>
+#include <boost/mio/registry.hpp>
+#include <boost/mio/token.hpp>
+#include <boost/asio/error.hpp>
+#include <boost/system/error_code.hpp>
+#include <type_traits>
+#include <utility>
+
+namespace boost {
+namespace mio {
+namespace asio_bridge {
+namespace detail {
+
+template <class T, class = void>
+struct has_user_non_blocking : std::false_type
+{
+};
+
+template <class T>
+struct has_user_non_blocking<T,
+    std::void_t<decltype(std::declval<T&>().non_blocking()),
+        decltype(std::declval<T&>().non_blocking(true,
+            std::declval<boost::system::error_code&>()))>> : std::true_type
+{
+};
+
+} // namespace detail
+
+/// An Asio I/O object (socket, acceptor, `posix::stream_descriptor`, ...)
+/// seen as a mio event source, without taking it over.
+///
+/// `AsioObject` needs `is_open()`, `native_handle()` and `native_non_blocking(bool,
+/// error_code&)`. Registering switches the handle to non-blocking mode,
+/// which edge-triggered readiness needs (a source is read until
+/// would_block). When the object also has Asio's `non_blocking(bool,
+/// error_code&)` (all of Asio's sockets, acceptors and descriptors do),
+/// that is what is switched on, so the object's own synchronous operations
+/// (`read_some`, `accept`, ...) report would_block instead of waiting, as
+/// mio-style code expects. If registration fails, the mode is restored.
+///
+/// A view: copying it copies a pointer. The Asio object must outlive every
+/// registration made through it, and must not be closed while registered
+/// (deregister first). Asio's own asynchronous operations on the object
+/// keep working; mixing them with mio readiness on the same direction is
+/// the caller's business.
+///
+/// @par Example
+/// @code
+/// boost::asio::ip::tcp::socket sock(ioc);
+/// ...
+/// auto src = boost::mio::asio_bridge::as_source(sock);
+/// poll.registry().register_(src, boost::mio::token(7), boost::mio::interest::readable);
+/// @endcode
+template <class AsioObject>
+class native_source
+{
+public:
+    using object_type = AsioObject;
+    using native_handle_type =
+        std::decay_t<decltype(std::declval<AsioObject&>().native_handle())>;
+
+    explicit native_source(AsioObject& object) noexcept : object_(&object) {}
+
+    /// The Asio object viewed.
+    AsioObject& object() const noexcept { return *object_; }
+
+    native_handle_type native_handle() const { return object_->native_handle(); }
+
+    /// Switches the handle to non-blocking mode and registers it. Reports
+    /// `EBADF` for a closed object.
+    void register_(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        if (!object_->is_open())
+        {
+            ec = boost::asio::error::bad_descriptor;
+            return;
+        }
+        const bool was_non_blocking = is_non_blocking();
+        set_non_blocking(true, ec);
+        if (ec)
+            return;
+        as_fd().register_(r, t, i, ec);
+        if (ec && !was_non_blocking)
+        {
+            boost::system::error_code ignored;
+            set_non_blocking(false, ignored);
+        }
+    }
+
+    void reregister(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        as_fd().reregister(r, t, i, ec);
+    }
+
+    void deregister(const registry& r, boost::system::error_code& ec) const
+    {
+        as_fd().deregister(r, ec);
+    }
+
+private:
+    posix::source_fd as_fd() const { return posix::source_fd(object_->native_handle()); }
+
+    bool is_non_blocking() const
+    {
+        if constexpr (detail::has_user_non_blocking<AsioObject>::value)
+            return object_->non_blocking();
+        else
+            return object_->native_non_blocking();
+    }
+
+    void set_non_blocking(bool on, boost::system::error_code& ec) const
+    {
+        if constexpr (detail::has_user_non_blocking<AsioObject>::value)
+            object_->non_blocking(on, ec);
+        else
+            object_->native_non_blocking(on, ec);
+    }
+
+    AsioObject* object_;
+};
+
+/// `native_source<AsioObject>(object)`.
+template <class AsioObject>
+native_source<AsioObject> as_source(AsioObject& object) noexcept
+{
+    return native_source<AsioObject>(object);
+}
+
+} // namespace asio_bridge
+} // namespace mio
+} // namespace boost
+
+#endif // BOOST_MIO_ASIO_BRIDGE_NATIVE_SOURCE_HPP

@@ -1,0 +1,222 @@
+//
+// test/asio_bridge_native_source.cpp
+//
+// Distributed under the Boost Software License, Version 1.0.
+// (See accompanying file LICENSE_1_0.txt or copy at
+// http://www.boost.org/LICENSE_1_0.txt)
+//
+
+// The header is self-contained: it comes first.
+#include <boost/mio/asio_bridge/native_source.hpp>
+
+#define BOOST_TEST_MODULE asio_bridge_native_source
+#include "util.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+#include <boost/asio/local/connect_pair.hpp>
+#include <boost/asio/local/datagram_protocol.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <type_traits>
+
+namespace mio = boost::mio;
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::ip::udp;
+using boost::system::error_code;
+using mio::interest;
+using mio::token;
+using mio::asio_bridge::as_source;
+using mio::asio_bridge::native_source;
+using mio_test::readable;
+using mio_test::writable;
+
+static_assert(mio::is_event_source_v<native_source<tcp::socket>>);
+static_assert(mio::is_event_source_v<native_source<tcp::acceptor>>);
+static_assert(mio::is_event_source_v<native_source<udp::socket>>);
+static_assert(mio::is_event_source_v<native_source<asio::local::stream_protocol::socket>>);
+static_assert(mio::is_event_source_v<native_source<asio::posix::stream_descriptor>>);
+static_assert(std::is_trivially_copyable_v<native_source<tcp::socket>>);
+static_assert(noexcept(as_source(std::declval<tcp::socket&>())));
+static_assert(std::is_same_v<decltype(as_source(std::declval<tcp::socket&>())),
+    native_source<tcp::socket>>);
+
+namespace {
+
+const tcp::endpoint loopback(asio::ip::make_address_v4("127.0.0.1"), 0);
+
+struct tcp_pair
+{
+    explicit tcp_pair(asio::io_context& ioc) : acceptor(ioc, loopback), client(ioc), server(ioc)
+    {
+        client.connect(acceptor.local_endpoint());
+        acceptor.accept(server);
+    }
+    tcp::acceptor acceptor;
+    tcp::socket client;
+    tcp::socket server;
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(tcp_socket_events_arrive_and_mode_is_non_blocking)
+{
+    asio::io_context ioc;
+    tcp_pair p(ioc);
+    BOOST_REQUIRE(!p.server.non_blocking());
+    mio::poll poll;
+    mio::events evs(8);
+    auto src = as_source(p.server);
+    BOOST_CHECK(&src.object() == &p.server);
+    BOOST_CHECK_EQUAL(src.native_handle(), p.server.native_handle());
+    poll.registry().register_(src, token(3), interest::readable | interest::writable);
+    BOOST_CHECK(p.server.non_blocking());
+    BOOST_CHECK(mio_test::is_nonblocking(p.server.native_handle()));
+    mio_test::expect_events(poll, evs, {writable(3)});
+
+    asio::write(p.client, asio::buffer("hello", 5));
+    mio_test::expect_events(poll, evs, {readable(3)});
+    // Mio style: read until would_block with the socket's own read_some.
+    char buf[16];
+    error_code ec;
+    BOOST_CHECK_EQUAL(p.server.read_some(asio::buffer(buf), ec), 5u);
+    p.server.read_some(asio::buffer(buf), ec);
+    BOOST_CHECK(mio_test::is_would_block(ec));
+
+    p.client.close();
+    mio::events closed(8);
+    mio_test::expected_event e{token(3)};
+    e.read_closed = true;
+    mio_test::expect_events(poll, closed, {e});
+}
+
+BOOST_AUTO_TEST_CASE(acceptor_reports_incoming_connections)
+{
+    asio::io_context ioc;
+    tcp::acceptor acceptor(ioc, loopback);
+    mio::poll poll;
+    mio::events evs(8);
+    auto src = as_source(acceptor);
+    poll.registry().register_(src, token(1), interest::readable);
+    mio_test::expect_no_events(poll, evs);
+
+    tcp::socket c1(ioc), c2(ioc);
+    c1.connect(acceptor.local_endpoint());
+    c2.connect(acceptor.local_endpoint());
+    mio_test::expect_events(poll, evs, {readable(1)});
+    int accepted = 0;
+    for (;;)
+    {
+        error_code ec;
+        tcp::socket s = acceptor.accept(ec);
+        if (mio_test::is_would_block(ec))
+            break;
+        BOOST_REQUIRE(!ec);
+        ++accepted;
+    }
+    BOOST_CHECK_EQUAL(accepted, 2);
+}
+
+BOOST_AUTO_TEST_CASE(stream_descriptor_udp_and_unix_sockets_are_sources)
+{
+    asio::io_context ioc;
+    mio::poll poll;
+    mio::events evs(8);
+
+    auto ends = mio::posix::make_pipe();
+    asio::posix::stream_descriptor rd(ioc, ends.receiver.release());
+    poll.registry().register_(as_source(rd), token(1), interest::readable);
+
+    udp::socket u1(ioc, udp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
+    udp::socket u2(ioc, udp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
+    poll.registry().register_(as_source(u1), token(2), interest::readable);
+
+    asio::local::datagram_protocol::socket d1(ioc), d2(ioc);
+    asio::local::connect_pair(d1, d2);
+    poll.registry().register_(as_source(d1), token(3), interest::readable);
+
+    asio::local::stream_protocol::socket s1(ioc), s2(ioc);
+    asio::local::connect_pair(s1, s2);
+    poll.registry().register_(as_source(s1), token(4), interest::readable);
+
+    mio_test::expect_no_events(poll, evs);
+    ends.sender.write_some(asio::buffer("a", 1));
+    u2.send_to(asio::buffer("b", 1), u1.local_endpoint());
+    d2.send(asio::buffer("c", 1));
+    asio::write(s2, asio::buffer("d", 1));
+    mio_test::expect_events(poll, evs, {readable(1), readable(2), readable(3), readable(4)});
+    BOOST_CHECK(mio_test::is_nonblocking(rd.native_handle()));
+    BOOST_CHECK(mio_test::is_nonblocking(u1.native_handle()));
+}
+
+BOOST_AUTO_TEST_CASE(reregister_and_deregister)
+{
+    asio::io_context ioc;
+    tcp_pair p(ioc);
+    mio::poll poll;
+    mio::events evs(8);
+    auto src = as_source(p.server);
+    poll.registry().register_(src, token(1), interest::writable);
+    mio_test::expect_events(poll, evs, {writable(1)});
+    poll.registry().reregister(src, token(2), interest::readable);
+    asio::write(p.client, asio::buffer("x", 1));
+    mio_test::expect_events(poll, evs, {readable(2)});
+    poll.registry().deregister(src);
+    asio::write(p.client, asio::buffer("y", 1));
+    mio_test::expect_no_events(poll, evs);
+    // Registered twice is an error, as for any source.
+    poll.registry().register_(src, token(5), interest::readable);
+    error_code ec;
+    poll.registry().register_(src, token(6), interest::readable, ec);
+    BOOST_CHECK(ec == boost::system::errc::file_exists);
+}
+
+BOOST_AUTO_TEST_CASE(closed_object_reports_bad_descriptor)
+{
+    asio::io_context ioc;
+    tcp::socket closed(ioc);
+    mio::poll poll;
+    error_code ec;
+    poll.registry().register_(as_source(closed), token(1), interest::readable, ec);
+    BOOST_CHECK(ec == asio::error::bad_descriptor);
+    BOOST_CHECK_THROW(poll.registry().register_(as_source(closed), token(1), interest::readable),
+        boost::system::system_error);
+}
+
+BOOST_AUTO_TEST_CASE(failed_registration_restores_blocking_mode)
+{
+    asio::io_context ioc;
+    tcp_pair p(ioc);
+    mio::poll poll;
+    mio::poll moved(std::move(poll)); // `poll` is closed: registering fails
+    error_code ec;
+    poll.registry().register_(as_source(p.server), token(1), interest::readable, ec);
+    BOOST_CHECK(ec);
+    BOOST_CHECK(!p.server.non_blocking());
+    BOOST_CHECK(!mio_test::is_nonblocking(p.server.native_handle()));
+}
+
+BOOST_AUTO_TEST_CASE(asio_operations_still_work_on_a_registered_object)
+{
+    asio::io_context ioc;
+    tcp_pair p(ioc);
+    mio::poll poll;
+    mio::events evs(8);
+    poll.registry().register_(as_source(p.server), token(1), interest::readable);
+    asio::write(p.client, asio::buffer("abc", 3));
+    mio_test::expect_events(poll, evs, {readable(1)});
+    char buf[3];
+    std::size_t got = 0;
+    asio::async_read(p.server, asio::buffer(buf), [&](error_code ec, std::size_t n) {
+        BOOST_CHECK(!ec);
+        got = n;
+    });
+    ioc.run_for(std::chrono::seconds(3));
+    BOOST_CHECK_EQUAL(got, 3u);
+    BOOST_CHECK_EQUAL(std::string(buf, 3), "abc");
+}
