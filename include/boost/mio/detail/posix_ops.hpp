@@ -41,9 +41,18 @@ BOOST_MIO_DECL std::size_t read_returned_zero(std::size_t requested,
     boost::system::error_code& ec) noexcept;
 
 // After a syscall returned -1: true to retry (EINTR), else false with ec set.
+// would_block is what a drained source reports on every edge, so it is
+// tested first and assigned from a constant.
 inline bool retry_or_fail(boost::system::error_code& ec) noexcept
 {
+    static constexpr boost::system::error_code would_block(EAGAIN,
+        boost::system::system_category());
     const int e = errno;
+    if (BOOST_LIKELY(e == EAGAIN))
+    {
+        ec = would_block;
+        return false;
+    }
     if (e == EINTR)
         return true;
     set_errno(ec, e);
