@@ -7,14 +7,17 @@
 //
 // Scenario 6b: an echo server written on asio_bridge::basic_async_source,
 // the way tokio code uses AsyncFd: per connection, async_wait(readable),
-// then read with the Mio stream until would_block echoing each chunk,
-// then wait again. An echo the socket cannot take is kept, and the
+// then read with the Mio stream until would_block (or a short read, as
+// tokio does where poll::short_read_drains) echoing each chunk, then wait
+// again. The source keeps end-of-stream and error readiness until they
+// are read, so the next async_wait completes at once for those. An echo the socket cannot take is kept, and the
 // connection waits for writable before it reads again. Single-threaded
 // io_context; the sources use io_context's own executor type.
 
 #include <boost/mio/asio_bridge.hpp>
 #include <boost/mio/net/tcp_listener.hpp>
 #include <boost/mio/net/tcp_stream.hpp>
+#include <boost/mio/poll.hpp>
 
 #include "bench_common.h"
 
@@ -51,7 +54,7 @@ public:
     }
 
 private:
-    // Reads until would-block, echoing each chunk.
+    // Reads until would-block or a short read, echoing each chunk.
     void on_readable()
     {
         for (;;)
@@ -71,6 +74,8 @@ private:
                     keep_pending(buffer + done, n - done);
                 return;
             }
+            if (mio::poll::short_read_drains && n < sizeof buffer)
+                return wait_readable();
         }
     }
 

@@ -11,7 +11,9 @@
 // raw_epoll_echo.c line for line, with the library in place of the
 // syscalls (registry for epoll_ctl, tcp_listener/tcp_stream for
 // accept4/read/write), so the difference between the two is what the
-// library costs.
+// library costs. Like it, a read that returns less than the buffer holds
+// ends the drain (poll::short_read_drains), except when the event
+// reported the end of stream or an error.
 //
 // With -DBENCH_COUNT_ALLOC (and common/count_alloc.cpp linked in) the
 // heap allocations made inside every wait, read, write,
@@ -81,7 +83,7 @@ public:
                 on_writable(slot, *c);
         }
         else if (e.is_readable() || e.is_error() || e.is_read_closed())
-            on_readable(slot, *c);
+            on_readable(slot, *c, !(e.is_error() || e.is_read_closed()));
     }
 
 private:
@@ -104,9 +106,11 @@ private:
         }
     }
 
-    // Reads until would-block, echoing each chunk.
-    void on_readable(std::size_t slot, connection& c)
+    // Reads until would-block (or, with may_stop_short, until a short
+    // read), echoing each chunk.
+    void on_readable(std::size_t slot, connection& c, bool may_stop_short)
     {
+        may_stop_short = may_stop_short && mio::poll::short_read_drains;
         for (;;)
         {
             boost::system::error_code ec;
@@ -125,6 +129,8 @@ private:
                     return close(slot);
                 return keep_pending(slot, c, buffer + done, n - done);
             }
+            if (may_stop_short && n < sizeof buffer)
+                return;
         }
     }
 
@@ -140,8 +146,10 @@ private:
         c.pending.clear();
         set_writable_interest(slot, c, false);
         // Reading stopped before would-block, so no new edge will come for
-        // the data already queued: continue now.
-        on_readable(slot, c);
+        // the data already queued: continue now, to would-block (input
+        // events were not looked at while output was pending, so an end of
+        // stream may be among them).
+        on_readable(slot, c, false);
     }
 
     // True when all was written; false with `ec` clear when the socket is

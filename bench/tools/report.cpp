@@ -10,8 +10,12 @@
 //   bench_report SAMPLES.tsv META.tsv OUT_DIR
 //
 // SAMPLES.tsv: one measurement a line, "scenario<TAB>impl<TAB>rep<TAB>
-// key=value key=value ...". Every value is the median over the
-// repetitions of that scenario and implementation. META.tsv: "key<TAB>
+// key=value key=value ...". Every value shown is the median over the
+// repetitions of that scenario and implementation. Every ratio is the
+// median of the per-repetition ratios: the implementations run
+// interleaved, so the two samples of one repetition were taken moments
+// apart, while the machine's speed drifts by tens of percent between
+// repetitions; pairing cancels that drift. META.tsv: "key<TAB>
 // value" lines (machine, date, mode, command) for the heading.
 //
 // Writes OUT_DIR/table.txt (the table as printed), OUT_DIR/results.md
@@ -78,13 +82,14 @@ std::vector<row_info> rows()
     return r;
 }
 
-using values = std::map<std::string, std::vector<double>>;        // key -> samples
+using values = std::map<std::string, std::map<int, double>>;      // key -> repetition -> sample
 std::map<std::string, std::map<std::string, values>> samples;     // scenario -> impl -> values
 std::map<std::string, std::map<std::string, std::string>> texts;  // scenario -> impl -> raw text
 std::map<std::string, std::string> meta;
 
 double median(std::vector<double> v)
 {
+    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
     if (v.empty())
         return NAN;
     std::sort(v.begin(), v.end());
@@ -92,16 +97,53 @@ double median(std::vector<double> v)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
-double get(const std::string& scenario, const std::string& impl, const std::string& key)
+// The samples of one scenario, implementation and key; null if none.
+const std::map<int, double>* find(const std::string& scenario, const std::string& impl, const std::string& key)
 {
     auto s = samples.find(scenario);
     if (s == samples.end())
-        return NAN;
+        return nullptr;
     auto i = s->second.find(impl);
     if (i == s->second.end())
-        return NAN;
+        return nullptr;
     auto k = i->second.find(key);
-    return k == i->second.end() ? NAN : median(k->second);
+    return k == i->second.end() ? nullptr : &k->second;
+}
+
+double get(const std::string& scenario, const std::string& impl, const std::string& key)
+{
+    const auto* m = find(scenario, impl, key);
+    if (m == nullptr)
+        return NAN;
+    std::vector<double> v;
+    for (const auto& [r, x] : *m)
+        v.push_back(x);
+    return median(v);
+}
+
+// The median over repetitions of (scenario a, impl a) / (scenario b,
+// impl b) for `key`, pairing the samples of the same repetition.
+double paired(const std::string& sa, const std::string& ia, const std::string& sb, const std::string& ib,
+    const std::string& key)
+{
+    const auto* a = find(sa, ia, key);
+    const auto* b = find(sb, ib, key);
+    if (a == nullptr || b == nullptr)
+        return NAN;
+    std::vector<double> v;
+    for (const auto& [r, x] : *a)
+    {
+        auto y = b->find(r);
+        if (y != b->end() && y->second != 0)
+            v.push_back(x / y->second);
+    }
+    return median(v);
+}
+
+// paired() of two implementations in one scenario.
+double vs(const std::string& s, const std::string& impl, const std::string& base, const std::string& key)
+{
+    return paired(s, impl, s, base, key);
 }
 
 std::string fmt(const char* f, double v)
@@ -133,11 +175,9 @@ std::string latency(double p50_us, double p99_us)
     return fmt("%.1f/", p50_us / 1000) + fmt("%.1fms", p99_us / 1000);
 }
 
-std::string ratio(double v, double base)
+std::string ratio(double r)
 {
-    if (std::isnan(v) || std::isnan(base) || base == 0)
-        return "";
-    return fmt("x%.2f", v / base);
+    return std::isnan(r) ? "" : fmt("x%.2f", r);
 }
 
 std::string cell(const row_info& r, const std::string& impl)
@@ -150,9 +190,9 @@ std::string cell(const row_info& r, const std::string& impl)
         const double rt = get(s, impl, "rt_per_s");
         if (std::isnan(rt))
             return "";
-        return rate(rt) + "/s " + ratio(rt, get(s, "raw", "rt_per_s")) + ", "
+        return rate(rt) + "/s " + ratio(vs(s, impl, "raw", "rt_per_s")) + ", "
             + latency(get(s, impl, "p50_us"), get(s, impl, "p99_us"))
-            + ", cpu " + ratio(get(s, impl, "server_cpu_ns_per_rt"), get(s, "raw", "server_cpu_ns_per_rt"));
+            + ", cpu " + ratio(vs(s, impl, "raw", "server_cpu_ns_per_rt"));
     }
     case kind::scale:
     case kind::churn:
@@ -161,13 +201,10 @@ std::string cell(const row_info& r, const std::string& impl)
         const double v = get(s, impl, key);
         if (std::isnan(v))
             return "";
-        return us(v) + " " + ratio(v, get(s, "raw", key));
+        return us(v) + " " + ratio(vs(s, impl, "raw", key));
     }
     case kind::flat:
-    {
-        const double a = get("scale_10000", impl, "ns_per_rt"), b = get("scale_0", impl, "ns_per_rt");
-        return std::isnan(a) || std::isnan(b) ? "" : fmt("x%.2f", a / b);
-    }
+        return ratio(paired("scale_10000", impl, "scale_0", impl, "ns_per_rt"));
     case kind::waker_latency:
     {
         const double v = get(s, impl, "wake_p50_us");
@@ -180,7 +217,7 @@ std::string cell(const row_info& r, const std::string& impl)
         const double v = get(s, impl, "wakes_per_s");
         if (std::isnan(v))
             return "";
-        return rate(v) + "/s " + ratio(v, get(s, "raw", "wakes_per_s"));
+        return rate(v) + "/s " + ratio(vs(s, impl, "raw", "wakes_per_s"));
     }
     case kind::allocs:
     {
@@ -194,7 +231,7 @@ std::string cell(const row_info& r, const std::string& impl)
         const double v = get(s, impl, key);
         if (std::isnan(v))
             return "";
-        return fmt("%.0f", v) + " " + ratio(v, get(s, "raw", key));
+        return fmt("%.0f", v) + " " + ratio(vs(s, impl, "raw", key));
     }
     }
     return "";
@@ -226,7 +263,7 @@ void load(const char* samples_path, const char* meta_path)
             char* end = nullptr;
             const double v = std::strtod(pair.c_str() + eq + 1, &end);
             if (end != pair.c_str() + eq + 1)
-                samples[scenario][impl][pair.substr(0, eq)].push_back(v);
+                samples[scenario][impl][pair.substr(0, eq)][std::atoi(rep.c_str())] = v;
         }
     }
     std::ifstream m(meta_path);
@@ -320,7 +357,7 @@ std::string markdown_table(const std::vector<std::vector<std::string>>& t)
     return o.str();
 }
 
-// The targets of the issue, checked on the medians of this run.
+// The targets of the issue, checked on the paired ratios of this run.
 std::string targets()
 {
     std::ostringstream o;
@@ -330,39 +367,33 @@ std::string targets()
     const double ir_raw = get("callgrind", "raw", "ir_per_rt"), ir_mio = get("callgrind", "mio", "ir_per_rt");
     line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
         "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
-            + " (" + ratio(ir_mio, ir_raw) + ")");
+            + " (" + ratio(ir_mio / ir_raw) + ")");
     for (const char* size : {"64", "16384"})
         for (const char* conns : {"1", "64", "1000"})
         {
             const std::string s = std::string("echo_") + conns + "_" + size;
-            const double rr = get(s, "raw", "rt_per_s"), rm = get(s, "mio", "rt_per_s");
-            const double cr = get(s, "raw", "server_cpu_ns_per_rt"), cm = get(s, "mio", "server_cpu_ns_per_rt");
+            const double rt = vs(s, "mio", "raw", "rt_per_s"), cpu = vs(s, "mio", "raw", "server_cpu_ns_per_rt");
             const std::string where = std::string("echo ") + conns + " conns " + size + " B";
-            line(!std::isnan(rr) && !std::isnan(rm), rm >= 0.98 * rr, where + ": throughput >= 0.98 x raw",
-                ratio(rm, rr));
-            line(!std::isnan(cr) && !std::isnan(cm), cm <= 1.03 * cr, where + ": server CPU/round trip <= 1.03 x raw",
-                ratio(cm, cr));
-            const double ra = get(s, "asio", "rt_per_s");
-            line(!std::isnan(ra) && !std::isnan(rm), rm > ra, where + ": ahead of Boost.Asio",
-                "throughput " + ratio(rm, ra) + " of Asio's, CPU " + ratio(cm, get(s, "asio", "server_cpu_ns_per_rt")));
+            line(!std::isnan(rt), rt >= 0.98, where + ": throughput >= 0.98 x raw", ratio(rt));
+            line(!std::isnan(cpu), cpu <= 1.03, where + ": server CPU/round trip <= 1.03 x raw", ratio(cpu));
+            const double rta = vs(s, "mio", "asio", "rt_per_s"), cpua = vs(s, "mio", "asio", "server_cpu_ns_per_rt");
+            line(!std::isnan(rta) && !std::isnan(cpua), rta > 1 && cpua < 1, where + ": ahead of Boost.Asio",
+                "throughput " + ratio(rta) + " of Asio's, CPU " + ratio(cpua));
         }
-    const double f0 = get("scale_0", "mio", "ns_per_rt"), f1 = get("scale_10000", "mio", "ns_per_rt");
-    line(!std::isnan(f0) && !std::isnan(f1), f1 <= 1.05 * f0, "poll scaling flat: 10,000 idle <= 1.05 x 0 idle",
-        ratio(f1, f0));
-    const double sa = get("scale_0", "asio", "ns_per_rt"), sa1 = get("scale_10000", "asio", "ns_per_rt");
-    line(!std::isnan(sa) && !std::isnan(f0), f0 < sa && f1 < sa1, "poll round trip ahead of Boost.Asio",
-        "0 idle " + ratio(f0, sa) + ", 10,000 idle " + ratio(f1, sa1) + " of Asio's time");
-    const double cr = get("churn", "raw", "ns_per_pair"), cm = get("churn", "mio", "ns_per_pair");
-    line(!std::isnan(cr) && !std::isnan(cm), cm <= 1.03 * cr, "registration churn <= 1.03 x raw epoll_ctl",
-        ratio(cm, cr));
-    const double ca = get("churn", "asio", "ns_per_pair");
-    line(!std::isnan(ca) && !std::isnan(cm), cm < ca, "registration churn ahead of Boost.Asio", ratio(cm, ca));
-    const double we = get("waker_rate", "raw", "wakes_per_s"), wm = get("waker_rate", "mio", "wakes_per_s");
-    line(!std::isnan(we) && !std::isnan(wm), wm >= 4 * we, "waker: >= 4 x wake() calls/s of an always-write eventfd",
-        ratio(wm, we));
+    const double flat = paired("scale_10000", "mio", "scale_0", "mio", "ns_per_rt");
+    line(!std::isnan(flat), flat <= 1.05, "poll scaling flat: 10,000 idle <= 1.05 x 0 idle", ratio(flat));
+    const double sa0 = vs("scale_0", "mio", "asio", "ns_per_rt"), sa1 = vs("scale_10000", "mio", "asio", "ns_per_rt");
+    line(!std::isnan(sa0) && !std::isnan(sa1), sa0 < 1 && sa1 < 1, "poll round trip ahead of Boost.Asio",
+        "0 idle " + ratio(sa0) + ", 10,000 idle " + ratio(sa1) + " of Asio's time");
+    const double churn = vs("churn", "mio", "raw", "ns_per_pair");
+    line(!std::isnan(churn), churn <= 1.03, "registration churn <= 1.03 x raw epoll_ctl", ratio(churn));
+    const double churn_asio = vs("churn", "mio", "asio", "ns_per_pair");
+    line(!std::isnan(churn_asio), churn_asio < 1, "registration churn ahead of Boost.Asio", ratio(churn_asio));
+    const double wake = vs("waker_rate", "mio", "raw", "wakes_per_s");
+    line(!std::isnan(wake), wake >= 4, "waker: >= 4 x wake() calls/s of an always-write eventfd", ratio(wake));
     const double ia = get("callgrind", "asio", "ir_per_rt");
     line(!std::isnan(ia) && !std::isnan(ir_mio), ir_mio < ia, "instructions/round trip ahead of Boost.Asio",
-        ratio(ir_mio, ia));
+        ratio(ir_mio / ia));
     auto a = texts["allocs"].find("mio");
     const bool have_allocs = a != texts["allocs"].end();
     line(have_allocs, have_allocs && a->second.rfind("0 ", 0) == 0, "zero steady-state allocations",
@@ -392,8 +423,7 @@ void chart(const std::string& dir)
         case kind::callgrind: key = r.id == "callgrind" ? "ir_per_rt" : "ir_per_pair"; break;
         default: continue;
         }
-        const double base = get(r.id, "raw", key);
-        if (std::isnan(base))
+        if (find(r.id, "raw", key) == nullptr)
             continue;
         std::string label = r.label.substr(3);
         label = label.substr(0, label.find(':'));
@@ -402,8 +432,8 @@ void chart(const std::string& dir)
         d << '"' << label << '"';
         for (const auto& c : cols)
         {
-            const double v = get(r.id, c.id, key);
-            d << '\t' << (std::isnan(v) ? std::string("-") : fmt("%.3f", higher_better ? v / base : base / v));
+            const double v = vs(r.id, c.id, "raw", key);
+            d << '\t' << (std::isnan(v) ? std::string("-") : fmt("%.3f", higher_better ? v : 1 / v));
         }
         d << '\n';
     }
@@ -441,15 +471,18 @@ int main(int argc, char** argv)
     std::ofstream(dir + "/table.txt") << txt;
     std::ofstream md(dir + "/results.md");
     md << "Measured " << meta["date"] << " on " << meta["machine"] << ", `" << meta["command"] << "` ("
-       << meta["mode"] << " run: " << meta["reps"] << " interleaved repetitions, medians).\n\n"
+       << meta["mode"] << " run: " << meta["reps"] << " interleaved repetitions, medians; "
+       << (meta["pinning"].empty() ? std::string("not pinned") : meta["pinning"]) << ").\n\n"
        << "Each echo cell: round trips/s and its ratio to raw epoll, p50/p99 latency, server CPU per round "
           "trip as a ratio to raw epoll's. Time, CPU and instruction ratios: lower is better; rates: higher is "
-          "better. The waker's raw column is an eventfd written on every wake().\n\n"
+          "better. The waker's raw column is an eventfd written on every wake(). Values are medians over the "
+          "repetitions; a ratio is the median of the per-repetition ratios (the two samples of one repetition "
+          "were taken moments apart; the machine's speed drifts between repetitions).\n\n"
        << markdown_table(t);
     for (const auto& a : texts["allocs"])
         md << "\nAllocations (" << a.first << " echo server, counting operator new, whole run incl. "
            << "connection set-up): " << a.second << '\n';
-    md << "\nTargets (Boost.Mio, medians of this run):\n\n" << tg;
+    md << "\nTargets (Boost.Mio, paired ratios of this run):\n\n" << tg;
     chart(dir);
     std::cout << txt << "\nTargets (Boost.Mio):\n" << tg;
     return 0;

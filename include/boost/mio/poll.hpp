@@ -10,6 +10,7 @@
 #define BOOST_MIO_POLL_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/selector.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/events.hpp>
 #include <boost/mio/registry.hpp>
@@ -43,6 +44,29 @@ class poll
 {
 public:
     using native_handle_type = int;
+
+    /// True when this platform's selector makes a short read a complete
+    /// drain (true on epoll).
+    ///
+    /// The edge-triggered rule is "read until would_block". Where this is
+    /// true, a read from a stream (tcp_stream, unix_stream, a pipe) that
+    /// returns fewer bytes than its buffers hold has emptied the source,
+    /// and whatever arrives next raises a new event, so the reader may stop
+    /// there and save the read that would only report would_block (one
+    /// syscall in three in a request/response loop). The exceptions, where
+    /// the rule does not hold and the reader must still go on to
+    /// would_block or eof:
+    ///  - the event being handled reported is_read_closed() or is_error():
+    ///    the end of stream or the error is already there and raises no
+    ///    new edge;
+    ///  - datagram sockets (a read is one datagram, however short);
+    ///  - TCP urgent data and Unix-socket credentials (SO_PASSCRED) end a
+    ///    read early.
+    /// It is false where the selector re-arms a source only when an
+    /// operation reports would_block (a poll(2) backend): stopping at a
+    /// short read there would wait forever. Code written to this constant
+    /// is correct on every backend.
+    static constexpr bool short_read_drains = detail::selector::short_read_drains;
 
     /// Opens the selector. @throws boost::system::system_error on failure.
     BOOST_MIO_DECL poll();

@@ -33,6 +33,11 @@ class epoll_selector
 public:
     using native_handle_type = int;
 
+    // Every arrival of data on a socket or pipe runs the kernel's wake-up
+    // callback, which queues a new edge for the epoll instance; a short
+    // read emptied the queue, so whatever comes next arrives as an edge.
+    static constexpr bool short_read_drains = true;
+
     epoll_selector() noexcept = default;
     epoll_selector(epoll_selector&& other) noexcept
         : fd_(other.fd_), state_(std::move(other.state_))

@@ -24,6 +24,15 @@
 //        rounded up (never down to a busy loop); EINTR is reported; consumes
 //        a pending waker wake-up (see selector_state).
 //    int native_handle() const, bool is_open() const, void close()
+//    static constexpr bool short_read_drains
+//        true when a read from a stream (TCP, Unix stream, pipe) that
+//        returns fewer bytes than asked proves the source drained, so that
+//        the next arrival raises a new edge without a would_block read in
+//        between. True for selectors with real edges in the kernel (epoll,
+//        kqueue); false for a backend that re-arms only when do_io sees
+//        would_block (poll(2), IOCP): there, stopping at a short read
+//        would leave the source disarmed. Published as
+//        poll::short_read_drains.
 //
 //  native_event_ops (detail/native_event.hpp)
 //    the native event struct and its accessors (token, is_readable, ...)
