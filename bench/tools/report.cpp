@@ -49,6 +49,7 @@ const impl_info impls[] = {
     {"libevent", "libevent"},
     {"mio_driver", "Mio poll_driver"},
     {"mio_source", "Mio async_source"},
+    {"raw_again", "raw epoll again (A/A)"},
 };
 
 enum class kind { echo, scale, flat, waker_latency, waker_rate, churn, allocs, callgrind };
@@ -364,6 +365,14 @@ std::string targets()
     auto line = [&](bool known, bool ok, const std::string& what, const std::string& detail) {
         o << "- " << (!known ? "n/a   " : ok ? "met   " : "MISSED") << "  " << what << ": " << detail << '\n';
     };
+    // An echo target: `miss` is by how much it was missed (0 when met),
+    // `noise` how far the A/A control (raw epoll against itself) was from
+    // 1.00 in that cell. A miss no larger than the noise is not a finding.
+    auto echo_line = [&](bool known, double miss, double noise, const std::string& what, const std::string& detail) {
+        const char* verdict = !known ? "n/a   " : miss <= 0 ? "met   " : miss <= noise ? "noise " : "MISSED";
+        o << "- " << verdict << "  " << what << ": " << detail
+          << (std::isnan(noise) ? std::string() : fmt(" (A/A noise %.2f)", noise)) << '\n';
+    };
     const double ir_raw = get("callgrind", "raw", "ir_per_rt"), ir_mio = get("callgrind", "mio", "ir_per_rt");
     line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
         "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
@@ -373,11 +382,16 @@ std::string targets()
         {
             const std::string s = std::string("echo_") + conns + "_" + size;
             const double rt = vs(s, "mio", "raw", "rt_per_s"), cpu = vs(s, "mio", "raw", "server_cpu_ns_per_rt");
+            const double aa_rt = vs(s, "raw_again", "raw", "rt_per_s");
+            const double aa_cpu = vs(s, "raw_again", "raw", "server_cpu_ns_per_rt");
+            const double noise_rt = std::fabs(1 - aa_rt), noise_cpu = std::fabs(1 - aa_cpu);
             const std::string where = std::string("echo ") + conns + " conns " + size + " B";
-            line(!std::isnan(rt), rt >= 0.98, where + ": throughput >= 0.98 x raw", ratio(rt));
-            line(!std::isnan(cpu), cpu <= 1.03, where + ": server CPU/round trip <= 1.03 x raw", ratio(cpu));
+            echo_line(!std::isnan(rt), 0.98 - rt, noise_rt, where + ": throughput >= 0.98 x raw", ratio(rt));
+            echo_line(!std::isnan(cpu), cpu - 1.03, noise_cpu, where + ": server CPU/round trip <= 1.03 x raw",
+                ratio(cpu));
             const double rta = vs(s, "mio", "asio", "rt_per_s"), cpua = vs(s, "mio", "asio", "server_cpu_ns_per_rt");
-            line(!std::isnan(rta) && !std::isnan(cpua), rta > 1 && cpua < 1, where + ": ahead of Boost.Asio",
+            echo_line(!std::isnan(rta) && !std::isnan(cpua), std::max(1 - rta, cpua - 1),
+                std::max(noise_rt, noise_cpu), where + ": ahead of Boost.Asio",
                 "throughput " + ratio(rta) + " of Asio's, CPU " + ratio(cpua));
         }
     const double flat = paired("scale_10000", "mio", "scale_0", "mio", "ns_per_rt");
