@@ -12,7 +12,9 @@
 // latency (send of the first byte to receipt of the last), and it reads
 // the server's CPU time from /proc (schedstat, nanoseconds, all threads;
 // utime+stime from /proc/PID/stat when schedstat is missing) at the start
-// and end of the measured window.
+// and end of the measured window, and its own CPU time over the same
+// window (client_cpu_ns_per_rt: when it is ~1 / throughput the load
+// generator is saturated too).
 //
 //   loadgen --port P --conns C --size S --seconds T [--warmup W] [--pid PID]
 //
