@@ -365,10 +365,11 @@ std::string targets()
     auto line = [&](bool known, bool ok, const std::string& what, const std::string& detail) {
         o << "- " << (!known ? "n/a   " : ok ? "met   " : "MISSED") << "  " << what << ": " << detail << '\n';
     };
-    // An echo target: `miss` is by how much it was missed (0 when met),
+    // A timed target: `miss` is by how much it was missed (<= 0 when met),
     // `noise` how far the A/A control (raw epoll against itself) was from
-    // 1.00 in that cell. A miss no larger than the noise is not a finding.
-    auto echo_line = [&](bool known, double miss, double noise, const std::string& what, const std::string& detail) {
+    // 1.00 in that scenario. A miss no larger than the noise is not a
+    // finding.
+    auto noisy_line = [&](bool known, double miss, double noise, const std::string& what, const std::string& detail) {
         const char* verdict = !known ? "n/a   " : miss <= 0 ? "met   " : miss <= noise ? "noise " : "MISSED";
         o << "- " << verdict << "  " << what << ": " << detail
           << (std::isnan(noise) ? std::string() : fmt(" (A/A noise %.2f)", noise)) << '\n';
@@ -386,11 +387,11 @@ std::string targets()
             const double aa_cpu = vs(s, "raw_again", "raw", "server_cpu_ns_per_rt");
             const double noise_rt = std::fabs(1 - aa_rt), noise_cpu = std::fabs(1 - aa_cpu);
             const std::string where = std::string("echo ") + conns + " conns " + size + " B";
-            echo_line(!std::isnan(rt), 0.98 - rt, noise_rt, where + ": throughput >= 0.98 x raw", ratio(rt));
-            echo_line(!std::isnan(cpu), cpu - 1.03, noise_cpu, where + ": server CPU/round trip <= 1.03 x raw",
+            noisy_line(!std::isnan(rt), 0.98 - rt, noise_rt, where + ": throughput >= 0.98 x raw", ratio(rt));
+            noisy_line(!std::isnan(cpu), cpu - 1.03, noise_cpu, where + ": server CPU/round trip <= 1.03 x raw",
                 ratio(cpu));
             const double rta = vs(s, "mio", "asio", "rt_per_s"), cpua = vs(s, "mio", "asio", "server_cpu_ns_per_rt");
-            echo_line(!std::isnan(rta) && !std::isnan(cpua), std::max(1 - rta, cpua - 1),
+            noisy_line(!std::isnan(rta) && !std::isnan(cpua), std::max(1 - rta, cpua - 1),
                 std::max(noise_rt, noise_cpu), where + ": ahead of Boost.Asio",
                 "throughput " + ratio(rta) + " of Asio's, CPU " + ratio(cpua));
         }
@@ -400,9 +401,12 @@ std::string targets()
     line(!std::isnan(sa0) && !std::isnan(sa1), sa0 < 1 && sa1 < 1, "poll round trip ahead of Boost.Asio",
         "0 idle " + ratio(sa0) + ", 10,000 idle " + ratio(sa1) + " of Asio's time");
     const double churn = vs("churn", "mio", "raw", "ns_per_pair");
-    line(!std::isnan(churn), churn <= 1.03, "registration churn <= 1.03 x raw epoll_ctl", ratio(churn));
+    const double churn_noise = std::fabs(1 - vs("churn", "raw_again", "raw", "ns_per_pair"));
+    noisy_line(!std::isnan(churn), churn - 1.03, churn_noise, "registration churn <= 1.03 x raw epoll_ctl",
+        ratio(churn));
     const double churn_asio = vs("churn", "mio", "asio", "ns_per_pair");
-    line(!std::isnan(churn_asio), churn_asio < 1, "registration churn ahead of Boost.Asio", ratio(churn_asio));
+    noisy_line(!std::isnan(churn_asio), churn_asio - 1, churn_noise, "registration churn ahead of Boost.Asio",
+        ratio(churn_asio));
     const double wake = vs("waker_rate", "mio", "raw", "wakes_per_s");
     line(!std::isnan(wake), wake >= 4, "waker: >= 4 x wake() calls/s of an always-write eventfd", ratio(wake));
     const double ia = get("callgrind", "asio", "ir_per_rt");

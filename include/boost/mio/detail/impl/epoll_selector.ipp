@@ -64,18 +64,6 @@ inline int wait_timeout(int epfd, ::epoll_event* buf, int max, std::chrono::nano
     return wait_ms(epfd, buf, max, t);
 }
 
-inline void ctl(int epfd, int op, int fd, std::size_t token, interest i,
-    boost::system::error_code& ec) noexcept
-{
-    ::epoll_event ev{};
-    ev.events = epoll_event_ops::to_native(i);
-    ev.data.u64 = static_cast<std::uint64_t>(token);
-    if (::epoll_ctl(epfd, op, fd, &ev) < 0)
-        set_errno(ec);
-    else
-        ec.clear();
-}
-
 } // namespace epoll_detail
 
 BOOST_MIO_DECL void epoll_selector::open(boost::system::error_code& ec)
@@ -117,28 +105,6 @@ BOOST_MIO_DECL epoll_selector epoll_selector::try_clone(boost::system::error_cod
     clone.state_ = state_;
     ec.clear();
     return clone;
-}
-
-BOOST_MIO_DECL void epoll_selector::register_(int fd, std::size_t token, interest i,
-    boost::system::error_code& ec) const
-{
-    epoll_detail::ctl(fd_, EPOLL_CTL_ADD, fd, token, i, ec);
-}
-
-BOOST_MIO_DECL void epoll_selector::reregister(int fd, std::size_t token, interest i,
-    boost::system::error_code& ec) const
-{
-    epoll_detail::ctl(fd_, EPOLL_CTL_MOD, fd, token, i, ec);
-}
-
-BOOST_MIO_DECL void epoll_selector::deregister(int fd, boost::system::error_code& ec) const
-{
-    // A non-null event pointer for kernels before 2.6.9.
-    ::epoll_event ev{};
-    if (::epoll_ctl(fd_, EPOLL_CTL_DEL, fd, &ev) < 0)
-        set_errno(ec);
-    else
-        ec.clear();
 }
 
 BOOST_MIO_DECL int epoll_selector::wait_for(::epoll_event* buf, int max,
