@@ -9,10 +9,11 @@
 // the way tokio code uses AsyncFd: per connection, async_wait(readable),
 // then read with the Mio stream until would_block (or a short read, as
 // tokio does where poll::short_read_drains) echoing each chunk, then wait
-// again. The source keeps end-of-stream and error readiness until they
-// are read, so the next async_wait completes at once for those. An echo the socket cannot take is kept, and the
-// connection waits for writable before it reads again. Single-threaded
-// io_context; the sources use io_context's own executor type.
+// again. The source keeps end-of-stream and error readiness set, so the
+// next async_wait completes at once for those. An echo the socket cannot
+// take is kept, and the connection waits for writable before it reads
+// again. Single-threaded io_context; the sources use io_context's own
+// executor type.
 
 #include <boost/mio/asio_bridge.hpp>
 #include <boost/mio/net/tcp_listener.hpp>

@@ -14,7 +14,8 @@
 // utime+stime from /proc/PID/stat when schedstat is missing) at the start
 // and end of the measured window, and its own CPU time over the same
 // window (client_cpu_ns_per_rt: when it is ~1 / throughput the load
-// generator is saturated too).
+// generator is saturated too), and how often the server blocked
+// (server_sleeps_per_rt: voluntary context switches per round trip).
 //
 //   loadgen --port P --conns C --size S --seconds T [--warmup W] [--pid PID]
 //
@@ -107,6 +108,36 @@ std::int64_t task_cpu_ns(long pid)
     return static_cast<std::int64_t>((ut + st) * (1000000000ull / static_cast<unsigned long long>(::sysconf(_SC_CLK_TCK))));
 }
 
+// How many times the threads of `pid` blocked (voluntary context
+// switches: a wait that found nothing ready and slept); -1 if unknown.
+std::int64_t task_sleeps(long pid)
+{
+    if (pid <= 0)
+        return -1;
+    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    DIR* d = ::opendir(dir.c_str());
+    if (d == nullptr)
+        return -1;
+    std::int64_t total = 0;
+    while (dirent* e = ::readdir(d))
+    {
+        if (e->d_name[0] == '.')
+            continue;
+        const std::string p = dir + "/" + e->d_name + "/status";
+        if (FILE* f = std::fopen(p.c_str(), "r"))
+        {
+            char line[256];
+            long long v = 0;
+            while (std::fgets(line, sizeof line, f))
+                if (std::sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1)
+                    total += v;
+            std::fclose(f);
+        }
+    }
+    ::closedir(d);
+    return total;
+}
+
 struct connection
 {
     int fd = -1;
@@ -172,7 +203,7 @@ public:
         std::vector<::epoll_event> evs(1024);
         bool measuring = false;
         std::uint64_t rt0 = 0;
-        std::int64_t cpu0 = 0, t0 = 0, self0 = 0;
+        std::int64_t cpu0 = 0, t0 = 0, self0 = 0, sleeps0 = 0;
         // The clock is read after every event, not once per batch: with
         // 1000 connections one batch can take longer than a short window.
         auto tick = [&] {
@@ -187,6 +218,7 @@ public:
                 measuring_ = true;
                 rt0 = round_trips_;
                 cpu0 = task_cpu_ns(o_.pid);
+                sleeps0 = task_sleeps(o_.pid);
                 self0 = self_cpu_ns();
                 t0 = bench_now_ns();
             }
@@ -211,7 +243,9 @@ public:
         }
         const std::int64_t t1 = bench_now_ns();
         const std::int64_t cpu1 = task_cpu_ns(o_.pid);
-        report(round_trips_ - rt0, t1 - t0, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self_cpu_ns() - self0);
+        const std::int64_t sleeps1 = task_sleeps(o_.pid);
+        report(round_trips_ - rt0, t1 - t0, cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1, self_cpu_ns() - self0,
+            sleeps0 >= 0 && sleeps1 >= 0 ? sleeps1 - sleeps0 : -1);
         for (auto& c : conns_)
             ::close(c.fd);
         return 0;
@@ -320,17 +354,18 @@ private:
         return std::int64_t(ts.tv_sec) * 1000000000 + ts.tv_nsec;
     }
 
-    void report(std::uint64_t rts, std::int64_t ns, std::int64_t cpu, std::int64_t self)
+    void report(std::uint64_t rts, std::int64_t ns, std::int64_t cpu, std::int64_t self, std::int64_t sleeps)
     {
         const double secs = static_cast<double>(ns) / 1e9;
         const double rate = static_cast<double>(rts) / secs;
         const double p50 = percentile_us(0.50);
         const double p99 = percentile_us(0.99);
         std::printf("rt_per_s=%.1f mib_per_s=%.3f p50_us=%.2f p99_us=%.2f server_cpu_ns_per_rt=%.1f "
-                    "client_cpu_ns_per_rt=%.1f round_trips=%" PRIu64 " errors=0\n",
+                    "client_cpu_ns_per_rt=%.1f server_sleeps_per_rt=%.4f round_trips=%" PRIu64 " errors=0\n",
             rate, rate * 2.0 * static_cast<double>(o_.size) / (1024.0 * 1024.0), p50, p99,
             cpu >= 0 && rts > 0 ? static_cast<double>(cpu) / static_cast<double>(rts) : -1.0,
-            rts > 0 ? static_cast<double>(self) / static_cast<double>(rts) : -1.0, rts);
+            rts > 0 ? static_cast<double>(self) / static_cast<double>(rts) : -1.0,
+            sleeps >= 0 && rts > 0 ? static_cast<double>(sleeps) / static_cast<double>(rts) : -1.0, rts);
     }
 
     options o_;

@@ -119,7 +119,7 @@ private:
 
     void ctl(int op, int fd, std::size_t token, interest i, boost::system::error_code& ec) const
     {
-        ::epoll_event ev;
+        ::epoll_event ev{}; // no uninitialised padding reaches the kernel on any ABI
         ev.events = epoll_event_ops::to_native(i);
         ev.data.u64 = static_cast<std::uint64_t>(token);
         if (BOOST_UNLIKELY(::epoll_ctl(fd_, op, fd, &ev) < 0))
