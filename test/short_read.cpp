@@ -56,6 +56,16 @@ struct pipe_ends
     void close_writer() { p.sender = mio::posix::sender(); }
 };
 
+// Both ends, and a poll watching the reader (token 1, readable).
+template <class Ends>
+struct watched
+{
+    Ends ends;
+    mio::poll p;
+    mio::events evs{8};
+    watched() { p.registry().register_(ends.reader(), mio::token(1), mio::interest::readable); }
+};
+
 template <class Writer>
 void write_all(Writer& w, const std::string& s)
 {
@@ -78,10 +88,10 @@ void write_all(Writer& w, const std::string& s)
 template <class Ends>
 void one_arrival_at_a_time()
 {
-    Ends ends;
-    mio::poll p;
-    mio::events evs(8);
-    p.registry().register_(ends.reader(), mio::token(1), mio::interest::readable);
+    watched<Ends> w;
+    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
+    mio::poll& p = w.p;
+    mio::events& evs = w.evs;
 
     char buf[64];
     for (const std::string msg : {"abc", "defg", "h"})
@@ -113,10 +123,10 @@ void one_arrival_at_a_time()
 template <class Ends>
 void racing_writer()
 {
-    Ends ends;
-    mio::poll p;
-    mio::events evs(8);
-    p.registry().register_(ends.reader(), mio::token(1), mio::interest::readable);
+    watched<Ends> w;
+    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
+    mio::poll& p = w.p;
+    mio::events& evs = w.evs;
 
     constexpr std::size_t total = 1 << 20;
     std::string sent(total, '\0');
@@ -180,10 +190,10 @@ void racing_writer()
 template <class Ends>
 void end_of_stream_with_the_data()
 {
-    Ends ends;
-    mio::poll p;
-    mio::events evs(8);
-    p.registry().register_(ends.reader(), mio::token(1), mio::interest::readable);
+    watched<Ends> w;
+    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
+    mio::poll& p = w.p;
+    mio::events& evs = w.evs;
     write_all(ends.writer(), "last words");
     ends.close_writer();
     expected_event e = readable(1);

@@ -62,34 +62,45 @@ options parse(int argc, char** argv)
     return o;
 }
 
-// CPU time of every thread of `pid`, in nanoseconds; -1 if unknown.
-std::int64_t task_cpu_ns(long pid)
+// Calls f(FILE*) for /proc/PID/task/*/NAME of every thread of `pid`;
+// false if the threads cannot be listed.
+template <class F>
+bool for_each_task_file(long pid, const char* name, F f)
 {
     if (pid <= 0)
-        return -1;
+        return false;
     const std::string dir = "/proc/" + std::to_string(pid) + "/task";
     DIR* d = ::opendir(dir.c_str());
     if (d == nullptr)
-        return -1;
-    std::int64_t total = 0;
-    bool any = false;
+        return false;
     while (dirent* e = ::readdir(d))
     {
         if (e->d_name[0] == '.')
             continue;
-        const std::string p = dir + "/" + e->d_name + "/schedstat";
-        if (FILE* f = std::fopen(p.c_str(), "r"))
+        const std::string p = dir + "/" + e->d_name + "/" + name;
+        if (FILE* file = std::fopen(p.c_str(), "r"))
         {
-            long long ns = 0;
-            if (std::fscanf(f, "%lld", &ns) == 1)
-            {
-                total += ns;
-                any = true;
-            }
-            std::fclose(f);
+            f(file);
+            std::fclose(file);
         }
     }
     ::closedir(d);
+    return true;
+}
+
+// CPU time of every thread of `pid`, in nanoseconds; -1 if unknown.
+std::int64_t task_cpu_ns(long pid)
+{
+    std::int64_t total = 0;
+    bool any = false;
+    for_each_task_file(pid, "schedstat", [&](FILE* f) {
+        long long ns = 0;
+        if (std::fscanf(f, "%lld", &ns) == 1)
+        {
+            total += ns;
+            any = true;
+        }
+    });
     if (any)
         return total;
     // No schedstat: utime + stime (fields 14 and 15) in clock ticks.
@@ -112,30 +123,15 @@ std::int64_t task_cpu_ns(long pid)
 // switches: a wait that found nothing ready and slept); -1 if unknown.
 std::int64_t task_sleeps(long pid)
 {
-    if (pid <= 0)
-        return -1;
-    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-    DIR* d = ::opendir(dir.c_str());
-    if (d == nullptr)
-        return -1;
     std::int64_t total = 0;
-    while (dirent* e = ::readdir(d))
-    {
-        if (e->d_name[0] == '.')
-            continue;
-        const std::string p = dir + "/" + e->d_name + "/status";
-        if (FILE* f = std::fopen(p.c_str(), "r"))
-        {
-            char line[256];
-            long long v = 0;
-            while (std::fgets(line, sizeof line, f))
-                if (std::sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1)
-                    total += v;
-            std::fclose(f);
-        }
-    }
-    ::closedir(d);
-    return total;
+    const bool listed = for_each_task_file(pid, "status", [&](FILE* f) {
+        char line[256];
+        long long v = 0;
+        while (std::fgets(line, sizeof line, f))
+            if (std::sscanf(line, "voluntary_ctxt_switches: %lld", &v) == 1)
+                total += v;
+    });
+    return listed ? total : -1;
 }
 
 struct connection
