@@ -11,11 +11,9 @@
 // single-threaded io_context run with run_one() until the echo is done.
 
 #include <boost/mio/asio_bridge.hpp>
-#include <boost/mio/net/unix_stream.hpp>
 
-#include "loop_common.h"
+#include "mio_loop.hpp"
 
-#include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 #include <memory>
 #include <vector>
@@ -26,13 +24,11 @@ using async_source = mio::asio_bridge::basic_async_source<asio::io_context::exec
 
 namespace {
 
-char buffer[BENCH_READ_BUFFER];
-
 class echo
 {
 public:
-    echo(asio::io_context& io, mio::net::unix_stream s)
-        : stream_(std::move(s)), source_(io.get_executor(), stream_, mio::interest::readable)
+    echo(asio::io_context& io, mio::net::unix_stream& s)
+        : stream_(s), source_(io.get_executor(), stream_, mio::interest::readable)
     {
     }
 
@@ -41,40 +37,16 @@ public:
         source_.async_wait(mio::interest::readable, [this](boost::system::error_code ec, mio::event) {
             if (ec)
                 bench_die("async_wait");
-            on_readable();
+            mio_loop::drain_and_echo(stream_);
+            ++done;
+            wait();
         });
     }
 
     long done = 0;
 
 private:
-    void on_readable()
-    {
-        boost::system::error_code ec;
-        for (;;)
-        {
-            const std::size_t n = stream_.read_some(asio::buffer(buffer), ec);
-            if (ec)
-            {
-                if (ec == asio::error::would_block)
-                    break;
-                bench_die("read_some");
-            }
-            const char* data = buffer;
-            for (std::size_t size = n; size > 0;)
-            {
-                const std::size_t k = stream_.write_some(asio::buffer(data, size), ec);
-                if (ec)
-                    bench_die("write_some");
-                data += k;
-                size -= k;
-            }
-        }
-        ++done;
-        wait();
-    }
-
-    mio::net::unix_stream stream_;
+    mio::net::unix_stream& stream_;
     async_source source_;
 };
 
@@ -84,28 +56,19 @@ int main(int argc, char** argv)
 {
     const bench_loop_args args = bench_loop_parse(argc, argv);
     asio::io_context io(1);
-    auto [peer, stream] = mio::net::unix_stream::pair();
-    const int peer_fd = peer.release();
-    ::fcntl(peer_fd, F_SETFL, ::fcntl(peer_fd, F_GETFL) & ~O_NONBLOCK);
+    mio_loop::sockets socks(args.idle);
     // Idle sockets as a server holds them: each an async_source with a
     // wait pending.
-    std::vector<mio::net::unix_stream> idle;
-    for (long i = 0; i < args.idle; i += 2)
-    {
-        auto [a, b] = mio::net::unix_stream::pair();
-        idle.push_back(std::move(a));
-        idle.push_back(std::move(b));
-    }
     std::vector<std::unique_ptr<async_source>> idle_sources;
     for (std::size_t i = 0; i < static_cast<std::size_t>(args.idle); ++i)
     {
-        idle_sources.push_back(std::make_unique<async_source>(io.get_executor(), idle[i], mio::interest::readable));
+        idle_sources.push_back(std::make_unique<async_source>(io.get_executor(), socks.idle[i], mio::interest::readable));
         idle_sources.back()->async_wait(mio::interest::readable, [](boost::system::error_code, mio::event) {});
     }
-    echo e(io, std::move(stream));
+    echo e(io, socks.stream);
     e.wait();
     long target = 0;
-    BENCH_LOOP_RUN(args, peer_fd, {
+    BENCH_LOOP_RUN(args, socks.peer_fd, {
         ++target;
         while (e.done < target)
             io.run_one();
