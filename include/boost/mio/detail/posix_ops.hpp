@@ -59,72 +59,65 @@ inline bool retry_or_fail(boost::system::error_code& ec) noexcept
     return false;
 }
 
-inline std::size_t read(int fd, void* data, std::size_t size,
-    boost::system::error_code& ec) noexcept
+// The loop every transfer shares: `call` makes the syscall (returning
+// ssize_t); EINTR retries it. receive() treats 0 as read(2) does (eof from
+// a non-empty buffer of `requested` bytes); transfer() takes 0 as a count.
+template <class Call>
+inline std::size_t receive(Call call, std::size_t requested, boost::system::error_code& ec) noexcept
 {
     for (;;)
     {
-        const ssize_t n = ::read(fd, data, size);
+        const ssize_t n = call();
         if (BOOST_LIKELY(n > 0))
         {
             ec.clear();
             return static_cast<std::size_t>(n);
         }
         if (n == 0)
-            return read_returned_zero(size, ec);
+            return read_returned_zero(requested, ec);
         if (!retry_or_fail(ec))
             return 0;
     }
+}
+
+template <class Call>
+inline std::size_t transfer(Call call, boost::system::error_code& ec) noexcept
+{
+    for (;;)
+    {
+        const ssize_t n = call();
+        if (BOOST_LIKELY(n >= 0))
+        {
+            ec.clear();
+            return static_cast<std::size_t>(n);
+        }
+        if (!retry_or_fail(ec))
+            return 0;
+    }
+}
+
+inline std::size_t read(int fd, void* data, std::size_t size,
+    boost::system::error_code& ec) noexcept
+{
+    return receive([&] { return ::read(fd, data, size); }, size, ec);
 }
 
 inline std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
     std::size_t total, boost::system::error_code& ec) noexcept
 {
-    for (;;)
-    {
-        const ssize_t n = ::readv(fd, iov, static_cast<int>(count));
-        if (BOOST_LIKELY(n > 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (n == 0)
-            return read_returned_zero(total, ec);
-        if (!retry_or_fail(ec))
-            return 0;
-    }
+    return receive([&] { return ::readv(fd, iov, static_cast<int>(count)); }, total, ec);
 }
 
 inline std::size_t write(int fd, const void* data, std::size_t size,
     boost::system::error_code& ec) noexcept
 {
-    for (;;)
-    {
-        const ssize_t n = ::write(fd, data, size);
-        if (BOOST_LIKELY(n >= 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (!retry_or_fail(ec))
-            return 0;
-    }
+    return transfer([&] { return ::write(fd, data, size); }, ec);
 }
 
 inline std::size_t writev(int fd, const ::iovec* iov, std::size_t count,
     boost::system::error_code& ec) noexcept
 {
-    for (;;)
-    {
-        const ssize_t n = ::writev(fd, iov, static_cast<int>(count));
-        if (BOOST_LIKELY(n >= 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (!retry_or_fail(ec))
-            return 0;
-    }
+    return transfer([&] { return ::writev(fd, iov, static_cast<int>(count)); }, ec);
 }
 
 BOOST_MIO_DECL void set_nonblocking(int fd, bool on, boost::system::error_code& ec) noexcept;

@@ -124,19 +124,8 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
 inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
     boost::system::error_code& ec) noexcept
 {
-    for (;;)
-    {
-        const ssize_t n = flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags);
-        if (BOOST_LIKELY(n > 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (n == 0)
-            return posix_ops::read_returned_zero(size, ec);
-        if (!posix_ops::retry_or_fail(ec))
-            return 0;
-    }
+    return posix_ops::receive(
+        [&] { return flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags); }, size, ec);
 }
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
@@ -155,18 +144,8 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
 inline std::size_t send(int fd, const void* data, std::size_t size,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
 {
-    for (;;)
-    {
-        const ssize_t n = ::sendto(fd, data, size, MSG_NOSIGNAL, to,
-            static_cast<::socklen_t>(to_len));
-        if (BOOST_LIKELY(n >= 0))
-        {
-            ec.clear();
-            return static_cast<std::size_t>(n);
-        }
-        if (!posix_ops::retry_or_fail(ec))
-            return 0;
-    }
+    return posix_ops::transfer(
+        [&] { return ::sendto(fd, data, size, MSG_NOSIGNAL, to, static_cast<::socklen_t>(to_len)); }, ec);
 }
 BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;

@@ -63,29 +63,6 @@ inline bool report(int result, boost::system::error_code& ec) noexcept
     return true;
 }
 
-inline std::size_t transferred(ssize_t n, boost::system::error_code& ec) noexcept
-{
-    if (n < 0)
-    {
-        set_errno(ec);
-        return 0;
-    }
-    ec.clear();
-    return static_cast<std::size_t>(n);
-}
-
-// 0 bytes from a non-empty request on a stream is end of stream.
-inline std::size_t stream_received(ssize_t n, std::size_t requested,
-    boost::system::error_code& ec) noexcept
-{
-    if (n == 0 && requested != 0)
-    {
-        ec = boost::asio::error::eof;
-        return 0;
-    }
-    return transferred(n, ec);
-}
-
 inline void name_of(int (*get)(int, ::sockaddr*, ::socklen_t*), int fd,
     ::sockaddr* addr, std::size_t* len, boost::system::error_code& ec) noexcept
 {
@@ -269,11 +246,7 @@ BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     ::msghdr msg{};
     msg.msg_iov = iov;
     msg.msg_iovlen = count;
-    ssize_t n;
-    do
-        n = ::recvmsg(fd, &msg, flags);
-    while (n < 0 && errno == EINTR);
-    return ops_detail::stream_received(n, total, ec);
+    return posix_ops::receive([&] { return ::recvmsg(fd, &msg, flags); }, total, ec);
 }
 
 BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
@@ -285,11 +258,8 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     msg.msg_namelen = from != nullptr ? static_cast<::socklen_t>(*from_len) : 0;
     msg.msg_iov = iov;
     msg.msg_iovlen = count;
-    ssize_t n;
-    do
-        n = ::recvmsg(fd, &msg, flags);
-    while (n < 0 && errno == EINTR);
-    const std::size_t got = ops_detail::transferred(n, ec);
+    // A datagram may be empty: 0 is a count here, not end of stream.
+    const std::size_t got = posix_ops::transfer([&] { return ::recvmsg(fd, &msg, flags); }, ec);
     if (ec)
         return 0;
     if (from != nullptr)
@@ -315,11 +285,7 @@ BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     msg.msg_namelen = static_cast<::socklen_t>(to_len);
     msg.msg_iov = const_cast<::iovec*>(iov);
     msg.msg_iovlen = count;
-    ssize_t n;
-    do
-        n = ::sendmsg(fd, &msg, MSG_NOSIGNAL);
-    while (n < 0 && errno == EINTR);
-    return ops_detail::transferred(n, ec);
+    return posix_ops::transfer([&] { return ::sendmsg(fd, &msg, MSG_NOSIGNAL); }, ec);
 }
 
 } // namespace socket_ops
