@@ -45,6 +45,22 @@ extern "C" {
  * usually drains a 16 KiB message. */
 #define BENCH_READ_BUFFER 65536
 
+/* Zero-timeout polls the raw epoll and Boost.Mio echo servers make before
+ * they block, while more than one connection is open. A blocked server
+ * makes every peer that writes to it pay for waking it (the wake-up runs
+ * in the writer's system call: ~2.5-3 us of load-generator CPU per round
+ * trip here, measured). When the load generator is the slower side (this
+ * VM's slow phases; `loadgen --think-ns`) the server drains its work and
+ * blocks again after every few messages, and those wake-ups, not the
+ * server, set the throughput: 0.8 x Asio's at 64 x 64 B, whose scheduler
+ * never blocks while handlers are queued. Polling a few more times first
+ * keeps the server awake across the gaps between messages. With one
+ * connection the next message cannot come before this server's echo has
+ * made its round trip, so polling would only burn CPU. 4 polls were not
+ * enough at 8 us of think time; 16 kept the server awake (bench/README.md,
+ * "Findings"). */
+#define BENCH_IDLE_POLLS 16
+
 static inline void bench_die(const char* what)
 {
     fprintf(stderr, "fatal: %s: %s\n", what, strerror(errno));

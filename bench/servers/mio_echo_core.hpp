@@ -69,6 +69,10 @@ public:
         bench_announce(listener_.local_endpoint().port());
     }
 
+    // Connections open now (the loop polls before blocking only when
+    // there is more than one: BENCH_IDLE_POLLS).
+    std::size_t open_connections() const noexcept { return conns_.size() - free_.size(); }
+
     void on_event(const mio::event& e)
     {
         if (e.token() == listener_token)

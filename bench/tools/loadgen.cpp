@@ -18,6 +18,13 @@
 // (server_sleeps_per_rt: voluntary context switches per round trip).
 //
 //   loadgen --port P --conns C --size S --seconds T [--warmup W] [--pid PID]
+//           [--think-ns N]
+//
+// --think-ns makes the client busy for N ns before it sends each message
+// (a client with work of its own). It makes the load generator the slower
+// side on purpose, as this VM's slow phases do, so that the servers are
+// measured in the regime where they wait for work (bench_common.h,
+// BENCH_IDLE_POLLS). The latency is measured from after the think time.
 //
 // prints one line of key=value pairs (see the end of main).
 
@@ -42,6 +49,7 @@ struct options
     double seconds = 1.0;
     double warmup = 0.2;
     long pid = 0;
+    std::int64_t think_ns = 0;
 };
 
 options parse(int argc, char** argv)
@@ -57,6 +65,7 @@ options parse(int argc, char** argv)
         else if (k == "--seconds") o.seconds = std::atof(v);
         else if (k == "--warmup") o.warmup = std::atof(v);
         else if (k == "--pid") o.pid = std::atol(v);
+        else if (k == "--think-ns") o.think_ns = std::atoll(v);
         else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); std::exit(2); }
     }
     return o;
@@ -252,6 +261,8 @@ private:
 
     void start_message(std::size_t i, std::int64_t now)
     {
+        if (o_.think_ns > 0)
+            now = think(now);
         connection& c = conns_[i];
         ++c.seq;
         c.offset = static_cast<std::size_t>((c.seq * 2654435761u + i * 40503u) % pattern_span);
@@ -261,7 +272,17 @@ private:
         send_more(i);
     }
 
-    void send_more(std::size_t i)
+    // Busy (not asleep: the point is a slower client, not an idle one)
+    // until think_ns after `now`; returns the time then.
+    std::int64_t think(std::int64_t now) const
+    {
+        std::int64_t t = now;
+        while (t - now < o_.think_ns)
+            t = bench_now_ns();
+        return t;
+    }
+
+        void send_more(std::size_t i)
     {
         connection& c = conns_[i];
         while (c.sent < o_.size)

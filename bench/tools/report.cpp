@@ -61,15 +61,36 @@ struct row_info
     kind k;
 };
 
+// The echo cells bench/run measures, in its order. The last has the load
+// generator think 4 us before each message (loadgen --think-ns), which
+// makes it the slower side, as this VM's slow phases do: the servers then
+// wait for work between messages (why that matters: BENCH_IDLE_POLLS in
+// common/bench_common.h).
+struct echo_cell
+{
+    std::string id;    // scenario id: echo_CONNS_SIZE[_thinkNS]
+    std::string label; // "64 conns, 64 B"
+    bool client_bound; // the load generator sets the pace
+};
+
+std::vector<echo_cell> echo_cells()
+{
+    std::vector<echo_cell> c;
+    for (const char* size : {"64", "16384"})
+        for (const char* conns : {"1", "64", "1000"})
+            c.push_back({std::string("echo_") + conns + "_" + size,
+                conns + std::string(std::string(conns) == "1" ? " conn, " : " conns, ")
+                    + (std::string(size) == "64" ? "64 B" : "16 KiB"),
+                false});
+    c.push_back({"echo_64_64_think4000", "64 conns, 64 B, client busy 4us/message", true});
+    return c;
+}
+
 std::vector<row_info> rows()
 {
     std::vector<row_info> r;
-    for (const char* size : {"64", "16384"})
-        for (const char* conns : {"1", "64", "1000"})
-            r.push_back({std::string("echo_") + conns + "_" + size,
-                std::string("1. echo ") + conns + (std::string(conns) == "1" ? " conn, " : " conns, ")
-                    + (std::string(size) == "64" ? "64 B" : "16 KiB"),
-                kind::echo});
+    for (const echo_cell& c : echo_cells())
+        r.push_back({c.id, "1. echo " + c.label, kind::echo});
     for (const char* idle : {"0", "1000", "10000"})
         r.push_back({std::string("scale_") + idle, std::string("2. poll, ") + idle + " idle: time/round trip",
             kind::scale});
@@ -378,23 +399,30 @@ std::string targets()
     line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
         "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
             + " (" + ratio(ir_mio / ir_raw) + ")");
-    for (const char* size : {"64", "16384"})
-        for (const char* conns : {"1", "64", "1000"})
-        {
-            const std::string s = std::string("echo_") + conns + "_" + size;
-            const double rt = vs(s, "mio", "raw", "rt_per_s"), cpu = vs(s, "mio", "raw", "server_cpu_ns_per_rt");
-            const double aa_rt = vs(s, "raw_again", "raw", "rt_per_s");
-            const double aa_cpu = vs(s, "raw_again", "raw", "server_cpu_ns_per_rt");
-            const double noise_rt = std::fabs(1 - aa_rt), noise_cpu = std::fabs(1 - aa_cpu);
-            const std::string where = std::string("echo ") + conns + " conns " + size + " B";
-            noisy_line(!std::isnan(rt), 0.98 - rt, noise_rt, where + ": throughput >= 0.98 x raw", ratio(rt));
-            noisy_line(!std::isnan(cpu), cpu - 1.03, noise_cpu, where + ": server CPU/round trip <= 1.03 x raw",
-                ratio(cpu));
-            const double rta = vs(s, "mio", "asio", "rt_per_s"), cpua = vs(s, "mio", "asio", "server_cpu_ns_per_rt");
+    for (const echo_cell& c : echo_cells())
+    {
+        const std::string& s = c.id;
+        const double rt = vs(s, "mio", "raw", "rt_per_s"), cpu = vs(s, "mio", "raw", "server_cpu_ns_per_rt");
+        const double aa_rt = vs(s, "raw_again", "raw", "rt_per_s");
+        const double aa_cpu = vs(s, "raw_again", "raw", "server_cpu_ns_per_rt");
+        const double noise_rt = std::fabs(1 - aa_rt), noise_cpu = std::fabs(1 - aa_cpu);
+        const std::string where = "echo " + c.label;
+        noisy_line(!std::isnan(rt), 0.98 - rt, noise_rt, where + ": throughput >= 0.98 x raw", ratio(rt));
+        noisy_line(!std::isnan(cpu), cpu - 1.03, noise_cpu, where + ": server CPU/round trip <= 1.03 x raw",
+            ratio(cpu));
+        const double rta = vs(s, "mio", "asio", "rt_per_s"), cpua = vs(s, "mio", "asio", "server_cpu_ns_per_rt");
+        if (c.client_bound)
+            // Neither server runs out of work here (both poll through the
+            // gaps between messages), so each one's CPU per round trip is
+            // the load generator's pace, not its own cost: only the
+            // throughput says which server the client could drive faster.
+            noisy_line(!std::isnan(rta), 1 - rta, noise_rt, where + ": throughput ahead of Boost.Asio",
+                "throughput " + ratio(rta) + " of Asio's (CPU " + ratio(cpua) + ": the client's pace)");
+        else
             noisy_line(!std::isnan(rta) && !std::isnan(cpua), std::max(1 - rta, cpua - 1),
                 std::max(noise_rt, noise_cpu), where + ": ahead of Boost.Asio",
                 "throughput " + ratio(rta) + " of Asio's, CPU " + ratio(cpua));
-        }
+    }
     const double flat = paired("scale_10000", "mio", "scale_0", "mio", "ns_per_rt");
     line(!std::isnan(flat), flat <= 1.05, "poll scaling flat: 10,000 idle <= 1.05 x 0 idle", ratio(flat));
     const double sa0 = vs("scale_0", "mio", "asio", "ns_per_rt"), sa1 = vs("scale_10000", "mio", "asio", "ns_per_rt");
