@@ -48,7 +48,7 @@ extern "C" {
 /* Zero-timeout polls the raw epoll and Boost.Mio echo servers make before
  * they block, while more than one connection is open. A blocked server
  * makes every peer that writes to it pay for waking it (the wake-up runs
- * in the writer's system call: ~2.5-3 us of load-generator CPU per round
+ * in the writer's system call: ~2.4-2.8 us of load-generator CPU per round
  * trip here, measured). When the load generator is the slower side (this
  * VM's slow phases; `loadgen --think-ns`) the server drains its work and
  * blocks again after every few messages, and those wake-ups, not the

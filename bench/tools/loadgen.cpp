@@ -282,7 +282,7 @@ private:
         return t;
     }
 
-        void send_more(std::size_t i)
+    void send_more(std::size_t i)
     {
         connection& c = conns_[i];
         while (c.sent < o_.size)

@@ -397,6 +397,8 @@ std::pair<double, double> median_interval(std::vector<double> v)
 {
     std::sort(v.begin(), v.end());
     const std::size_t n = v.size();
+    if (n == 0)
+        return {NAN, NAN};
     std::size_t k = 1;
     for (;;)
     {
