@@ -82,7 +82,7 @@ std::vector<echo_cell> echo_cells()
                 conns + std::string(std::string(conns) == "1" ? " conn, " : " conns, ")
                     + (std::string(size) == "64" ? "64 B" : "16 KiB"),
                 false});
-    c.push_back({"echo_64_64_think4000", "64 conns, 64 B, client busy 4us/message", true});
+    c.push_back({"echo_64_64_think4000", "64 conns, 64 B, client busy 4us", true});
     return c;
 }
 
