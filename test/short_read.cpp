@@ -89,26 +89,23 @@ template <class Ends>
 void one_arrival_at_a_time()
 {
     watched<Ends> w;
-    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
-    mio::poll& p = w.p;
-    mio::events& evs = w.evs;
 
     char buf[64];
     for (const std::string msg : {"abc", "defg", "h"})
     {
-        write_all(ends.writer(), msg);
-        expect_events(p, evs, {readable(1)});
+        write_all(w.ends.writer(), msg);
+        expect_events(w.p, w.evs, {readable(1)});
         boost::system::error_code ec;
-        const std::size_t n = ends.reader().read_some(asio::buffer(buf), ec);
+        const std::size_t n = w.ends.reader().read_some(asio::buffer(buf), ec);
         BOOST_REQUIRE(!ec);
         BOOST_TEST(std::string(buf, n) == msg);
         BOOST_REQUIRE(n < sizeof buf); // a short read ...
         // ... and no read after it. Edge-triggered: nothing repeats ...
-        expect_no_events(p, evs);
+        expect_no_events(w.p, w.evs);
         if (!mio::poll::short_read_drains)
         {
             // ... and this backend re-arms only on would_block.
-            ends.reader().read_some(asio::buffer(buf), ec);
+            w.ends.reader().read_some(asio::buffer(buf), ec);
             BOOST_TEST(is_would_block(ec));
         }
         // ... and the next message, written at the top of the loop, must
@@ -124,9 +121,6 @@ template <class Ends>
 void racing_writer()
 {
     watched<Ends> w;
-    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
-    mio::poll& p = w.p;
-    mio::events& evs = w.evs;
 
     constexpr std::size_t total = 1 << 20;
     std::string sent(total, '\0');
@@ -140,7 +134,7 @@ void racing_writer()
         while (off < total)
         {
             const std::size_t chunk = std::min<std::size_t>(total - off, 1 + r() % 3000);
-            write_all(ends.writer(), sent.substr(off, chunk));
+            write_all(w.ends.writer(), sent.substr(off, chunk));
             off += chunk;
             if (r() % 8 == 0)
                 std::this_thread::sleep_for(std::chrono::microseconds(r() % 200));
@@ -155,14 +149,14 @@ void racing_writer()
     while (got.size() < total && !timed_out)
     {
         boost::system::error_code ec;
-        p.wait(evs, event_timeout, ec);
+        w.p.wait(w.evs, event_timeout, ec);
         if (ec == boost::system::errc::interrupted)
             continue;
         BOOST_REQUIRE(!ec);
-        timed_out = evs.empty();
+        timed_out = w.evs.empty();
         for (;;)
         {
-            const std::size_t n = ends.reader().read_some(asio::buffer(buf), ec);
+            const std::size_t n = w.ends.reader().read_some(asio::buffer(buf), ec);
             if (ec == asio::error::would_block)
                 break;
             BOOST_REQUIRE_MESSAGE(!ec, "read: " << ec.message());
@@ -191,22 +185,19 @@ template <class Ends>
 void end_of_stream_with_the_data()
 {
     watched<Ends> w;
-    Ends& ends = w.ends; // references: a C++17 lambda cannot capture structured bindings
-    mio::poll& p = w.p;
-    mio::events& evs = w.evs;
-    write_all(ends.writer(), "last words");
-    ends.close_writer();
+    write_all(w.ends.writer(), "last words");
+    w.ends.close_writer();
     expected_event e = readable(1);
     e.read_closed = true;
-    expect_events(p, evs, {e});
+    expect_events(w.p, w.evs, {e});
 
     char buf[64];
     boost::system::error_code ec;
-    const std::size_t n = ends.reader().read_some(asio::buffer(buf), ec);
+    const std::size_t n = w.ends.reader().read_some(asio::buffer(buf), ec);
     BOOST_REQUIRE(!ec);
     BOOST_TEST(std::string(buf, n) == "last words");
-    expect_no_events(p, evs);
-    ends.reader().read_some(asio::buffer(buf), ec);
+    expect_no_events(w.p, w.evs);
+    w.ends.reader().read_some(asio::buffer(buf), ec);
     BOOST_TEST(ec == asio::error::eof);
 }
 
