@@ -169,10 +169,16 @@ double paired(const std::string& sa, const std::string& ia, const std::string& s
     return median(ratios(sa, ia, sb, ib, key));
 }
 
-// paired() of two implementations in one scenario.
+// ratios() and paired() of two implementations in one scenario.
+std::vector<double> vs_ratios(const std::string& s, const std::string& impl, const std::string& base,
+    const std::string& key)
+{
+    return ratios(s, impl, s, base, key);
+}
+
 double vs(const std::string& s, const std::string& impl, const std::string& base, const std::string& key)
 {
-    return paired(s, impl, s, base, key);
+    return median(vs_ratios(s, impl, base, key));
 }
 
 std::string fmt(const char* f, double v)
@@ -467,19 +473,16 @@ std::string targets()
     line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
         "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
             + " (" + ratio(ir_mio / ir_raw) + ")");
-    auto vs_all = [](const std::string& s, const char* impl, const char* base, const char* key) {
-        return ratios(s, impl, s, base, key);
-    };
     for (const echo_cell& c : echo_cells())
     {
         const std::string& s = c.id;
         const std::string where = "echo " + c.label;
-        const timed rt{vs_all(s, "mio", "raw", "rt_per_s"), 0.98, true};
-        const timed cpu{vs_all(s, "mio", "raw", "server_cpu_ns_per_rt"), 1.03, false};
+        const timed rt{vs_ratios(s, "mio", "raw", "rt_per_s"), 0.98, true};
+        const timed cpu{vs_ratios(s, "mio", "raw", "server_cpu_ns_per_rt"), 1.03, false};
         timed_line({rt}, where + ": throughput >= 0.98 x raw", rt.text());
         timed_line({cpu}, where + ": server CPU/round trip <= 1.03 x raw", cpu.text());
-        const timed rta{vs_all(s, "mio", "asio", "rt_per_s"), 1, true};
-        const timed cpua{vs_all(s, "mio", "asio", "server_cpu_ns_per_rt"), 1, false};
+        const timed rta{vs_ratios(s, "mio", "asio", "rt_per_s"), 1, true};
+        const timed cpua{vs_ratios(s, "mio", "asio", "server_cpu_ns_per_rt"), 1, false};
         if (c.client_bound)
             // Neither server runs out of work here (both poll through the
             // gaps between messages), so each one's CPU per round trip is
@@ -493,15 +496,15 @@ std::string targets()
     }
     const timed flat{ratios("scale_10000", "mio", "scale_0", "mio", "ns_per_rt"), 1.05, false};
     timed_line({flat}, "poll scaling flat: 10,000 idle <= 1.05 x 0 idle", flat.text());
-    const timed sa0{vs_all("scale_0", "mio", "asio", "ns_per_rt"), 1, false};
-    const timed sa1{vs_all("scale_10000", "mio", "asio", "ns_per_rt"), 1, false};
+    const timed sa0{vs_ratios("scale_0", "mio", "asio", "ns_per_rt"), 1, false};
+    const timed sa1{vs_ratios("scale_10000", "mio", "asio", "ns_per_rt"), 1, false};
     timed_line({sa0, sa1}, "poll round trip ahead of Boost.Asio",
         "0 idle " + sa0.text() + ", 10,000 idle " + sa1.text() + " of Asio's time");
-    const timed churn{vs_all("churn", "mio", "raw", "ns_per_pair"), 1.03, false};
+    const timed churn{vs_ratios("churn", "mio", "raw", "ns_per_pair"), 1.03, false};
     timed_line({churn}, "registration churn <= 1.03 x raw epoll_ctl", churn.text());
-    const timed churn_asio{vs_all("churn", "mio", "asio", "ns_per_pair"), 1, false};
+    const timed churn_asio{vs_ratios("churn", "mio", "asio", "ns_per_pair"), 1, false};
     timed_line({churn_asio}, "registration churn ahead of Boost.Asio", churn_asio.text());
-    const timed wake{vs_all("waker_rate", "mio", "raw", "wakes_per_s"), 4, true};
+    const timed wake{vs_ratios("waker_rate", "mio", "raw", "wakes_per_s"), 4, true};
     timed_line({wake}, "waker: >= 4 x wake() calls/s of an always-write eventfd", wake.text());
     const double ia = get("callgrind", "asio", "ir_per_rt");
     line(!std::isnan(ia) && !std::isnan(ir_mio), ir_mio < ia, "instructions/round trip ahead of Boost.Asio",
