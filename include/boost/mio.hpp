@@ -11,6 +11,7 @@
 #ifndef BOOST_MIO_HPP
 #define BOOST_MIO_HPP
 
+#include <boost/mio/backend.hpp>
 #include <boost/mio/error.hpp>
 #include <boost/mio/event.hpp>
 #include <boost/mio/event_source.hpp>

@@ -10,7 +10,7 @@
 #define BOOST_MIO_EVENT_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/native_event.hpp>
+#include <boost/mio/detail/selector.hpp>
 #include <boost/mio/token.hpp>
 #include <iosfwd>
 #include <type_traits>
@@ -20,7 +20,8 @@ namespace mio {
 
 /// One readiness event, as the OS reported it.
 ///
-/// An event is the native struct (`epoll_event` on Linux) behind accessors:
+/// An event is the native struct of the backend (`epoll_event` on epoll,
+/// `struct kevent` on kqueue, detail::poll_event on poll(2)) behind accessors:
 /// it has no other state, so an array of events is exactly the buffer the
 /// kernel fills. Readiness is a hint, not a promise: after a readable event
 /// the source must be read until it reports would_block, and an operation

@@ -43,7 +43,7 @@ namespace mio {
 class poll
 {
 public:
-    using native_handle_type = int;
+    using native_handle_type = detail::selector::native_handle_type;
 
     /// True when this platform's selector makes a short read a complete
     /// drain (true on epoll).
@@ -105,10 +105,11 @@ public:
     void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
-        registry_.selector_.select(evs, timeout, ec);
+        evs.set_size(static_cast<std::size_t>(registry_.selector_.select(
+            evs.native_buffer(), evs.native_capacity(), timeout, ec)));
     }
 
-    /// The OS selector handle (the epoll fd).
+    /// The OS selector handle (see registry::native_handle).
     native_handle_type native_handle() const noexcept { return registry_.native_handle(); }
 
     bool is_open() const noexcept { return registry_.is_open(); }

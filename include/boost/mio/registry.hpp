@@ -45,7 +45,7 @@ struct registry_access;
 class registry
 {
 public:
-    using native_handle_type = int;
+    using native_handle_type = detail::selector::native_handle_type;
 
     /// A closed registry.
     registry() noexcept = default;
@@ -115,7 +115,8 @@ public:
     /// A new handle to the same registry; a closed one and `ec` on failure.
     BOOST_MIO_DECL registry try_clone(boost::system::error_code& ec) const;
 
-    /// The OS selector handle (the epoll fd).
+    /// The OS selector handle (the epoll or kqueue fd; on poll(2), the fd
+    /// that interrupts its waits).
     native_handle_type native_handle() const noexcept { return selector_.native_handle(); }
 
     bool is_open() const noexcept { return selector_.is_open(); }

@@ -21,14 +21,16 @@
 #endif
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/selector.hpp>
 
+#include <boost/mio/impl/backend.ipp>
 #include <boost/mio/impl/error.ipp>
 #include <boost/mio/impl/event.ipp>
 #include <boost/mio/impl/interest.ipp>
 #include <boost/mio/impl/poll.ipp>
 #include <boost/mio/impl/registry.ipp>
 #include <boost/mio/impl/token.ipp>
-#include <boost/mio/detail/impl/epoll_selector.ipp>
+#include BOOST_MIO_DETAIL_SELECTOR_IPP // the backend's, chosen in detail/selector.hpp
 #include <boost/mio/detail/impl/posix_ops.ipp>
 #include <boost/mio/detail/impl/socket_ops.ipp>
 #include <boost/mio/net/impl/tcp_listener.ipp>

@@ -67,8 +67,10 @@ public:
 
     bool is_open() const noexcept { return impl_.is_open(); }
 
-    /// The OS handle behind the waker (the eventfd).
-    int native_handle() const noexcept { return impl_.native_handle(); }
+    using native_handle_type = detail::selector_waker::native_handle_type;
+
+    /// The OS handle behind the waker (the eventfd on epoll; backend-defined).
+    native_handle_type native_handle() const noexcept { return impl_.native_handle(); }
 
 private:
     detail::selector_waker impl_;

@@ -11,7 +11,6 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/buffer_sequence.hpp>
-#include <boost/mio/detail/io_object.hpp>
 #include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/socket_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
@@ -26,12 +25,12 @@ namespace boost {
 namespace mio {
 namespace detail {
 
-// What all six socket types share, on top of io_object: the pending
+// What all six socket types share, on top of io_source: the pending
 // error, the local address, and (protected, published by the types they
 // suit) peer address, shutdown, TTL and the boolean options. `Protocol`
 // is the Asio protocol whose endpoint type names addresses.
 template <class Protocol>
-class basic_socket : public io_object
+class basic_socket : public io_source
 {
 public:
     using protocol_type = Protocol;
@@ -69,19 +68,20 @@ public:
 
 protected:
     basic_socket() noexcept = default;
-    explicit basic_socket(native_handle_type fd) noexcept : io_object(fd) {}
-    explicit basic_socket(io_source&& io) noexcept : io_object(std::move(io)) {}
+    explicit basic_socket(native_handle_type fd) noexcept : io_source(fd) {}
 
-    // A new socket of the endpoint's protocol, bound to it.
-    static io_source open_bound(const endpoint_type& ep, bool reuse_address,
+    // Makes this a new socket of the endpoint's protocol, bound to it; on
+    // failure it stays closed.
+    void open_bound(const endpoint_type& ep, bool reuse_address,
         boost::system::error_code& ec) noexcept
     {
-        io_source io = socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec);
+        this->adopt(socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec));
         if (!ec && reuse_address)
-            socket_ops::set_option(io.native_handle(), socket_ops::option::reuse_address, 1, ec);
+            socket_ops::set_option(this->native_handle(), socket_ops::option::reuse_address, 1, ec);
         if (!ec)
-            socket_ops::bind(io.native_handle(), ep.data(), ep.size(), ec);
-        return ec ? io_source() : std::move(io);
+            socket_ops::bind(this->native_handle(), ep.data(), ep.size(), ec);
+        if (ec)
+            this->close();
     }
 
     // The address of the connected peer (ENOTCONN if there is none).
@@ -152,14 +152,14 @@ protected:
         if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return this->io_.do_io([&](int fd) {
+            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
             });
         }
         else
         {
             iovec_array<const_buffer> iov(buffers);
-            return this->io_.do_io([&](int fd) {
+            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
             });
         }

@@ -24,10 +24,6 @@
 #  define BOOST_MIO_DECL BOOST_SYMBOL_IMPORT
 #endif
 
-#if !defined(__linux__)
-#  error "Boost.Mio: only the Linux epoll backend exists so far"
-#endif
-
 // C++20 adds the event_source concept.
 #if defined(__cpp_concepts) && __cpp_concepts >= 201907L
 #  define BOOST_MIO_HAS_CONCEPTS 1

@@ -15,7 +15,7 @@
 #include <boost/mio/detail/epoll_event.hpp>
 #include <boost/mio/detail/errno_error.hpp>
 #include <boost/mio/detail/selector_state.hpp>
-#include <boost/mio/events.hpp>
+#include <boost/mio/detail/source_state.hpp>
 #include <boost/mio/interest.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
@@ -33,12 +33,17 @@ namespace detail {
 class epoll_selector
 {
 public:
+    using handle_type = int;
     using native_handle_type = int;
+    using native_event = ::epoll_event;
 
     // Every arrival of data on a socket or pipe runs the kernel's wake-up
     // callback, which queues a new edge for the epoll instance; a short
     // read emptied the queue, so whatever comes next arrives as an edge.
     static constexpr bool short_read_drains = true;
+
+    // An epoll fd is itself pollable: readable while it has events queued.
+    static constexpr bool has_pollable_handle = true;
 
     epoll_selector() noexcept = default;
     epoll_selector(epoll_selector&& other) noexcept
@@ -65,17 +70,20 @@ public:
     // Inline, as select() is: a registration is one epoll_ctl, and the
     // call, the interest conversion and the error_code handling were ~40
     // instructions around it out of line (bench/README.md, churn).
-    void register_(int fd, std::size_t token, interest i, boost::system::error_code& ec) const
+    // The source state is empty: the kernel keeps the edges.
+    void register_(int fd, std::size_t token, interest i, const stateless_source_state*,
+        boost::system::error_code& ec) const
     {
         ctl(EPOLL_CTL_ADD, fd, token, i, ec);
     }
 
-    void reregister(int fd, std::size_t token, interest i, boost::system::error_code& ec) const
+    void reregister(int fd, std::size_t token, interest i, const stateless_source_state*,
+        boost::system::error_code& ec) const
     {
         ctl(EPOLL_CTL_MOD, fd, token, i, ec);
     }
 
-    void deregister(int fd, boost::system::error_code& ec) const
+    void deregister(int fd, const stateless_source_state*, boost::system::error_code& ec) const
     {
         // A non-null event pointer for kernels before 2.6.9.
         ::epoll_event ev{};
@@ -86,24 +94,23 @@ public:
 
     // Inline: this is the hot path of every event loop. What is not needed
     // on every call (timeouts, errors) is out of line.
-    void select(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+    int select(::epoll_event* buf, int capacity, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
         // No checks up front: a closed selector (fd -1) makes the kernel
         // report EBADF, and a zero-capacity buffer EINVAL. Returning before
         // consume_wake() on failure is safe: a wake-up flag left set only
         // means that a signal is still queued for the next wait.
-        const int n = timeout
-            ? wait_for(evs.native_buffer(), evs.native_capacity(), *timeout)
-            : ::epoll_wait(fd_, evs.native_buffer(), evs.native_capacity(), -1);
+        const int n = timeout ? wait_for(buf, capacity, *timeout)
+                              : ::epoll_wait(fd_, buf, capacity, -1);
         if (BOOST_UNLIKELY(n < 0))
         {
-            evs.clear();
-            return set_errno(ec);
+            set_errno(ec);
+            return 0;
         }
         state_->consume_wake();
-        evs.set_size(static_cast<std::size_t>(n));
         ec.clear();
+        return n;
     }
 
     int native_handle() const noexcept { return fd_; }
@@ -137,6 +144,8 @@ private:
 class eventfd_waker
 {
 public:
+    using native_handle_type = int;
+
     eventfd_waker() noexcept = default;
     eventfd_waker(eventfd_waker&& other) noexcept
         : fd_(other.fd_), state_(std::move(other.state_))

@@ -5,82 +5,151 @@
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// Owns one OS handle and is the only path by which pipes and sockets reach
-// the selector and the OS. Every read/write/accept/connect goes through
-// do_io(): a backend that must re-arm a registration after would_block
-// (poll(2), IOCP) hooks in there; with epoll it is a plain call.
+// What every library type that owns one OS handle is built on (pipe ends
+// and sockets): ownership of the handle, blocking mode, registration, and
+// the one path by which an operation reaches the OS, do_io(). It carries
+// the backend's per-source state (detail/selector.hpp): nothing for epoll
+// and kqueue, the re-arm bookkeeping for poll(2), where do_io() re-arms a
+// registration when an operation reports would_block. That is mio's
+// IoSource.
 
 #ifndef BOOST_MIO_DETAIL_IO_SOURCE_HPP
 #define BOOST_MIO_DETAIL_IO_SOURCE_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/errno_error.hpp>
 #include <boost/mio/detail/posix_ops.hpp>
+#include <boost/mio/detail/selector.hpp>
+#include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/registry.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
-#include <cerrno>
 #include <utility>
 
 namespace boost {
 namespace mio {
 namespace detail {
 
-class io_source
+// The state is a base, not a member, so that an empty one takes no room.
+class io_source : private source_state
 {
 public:
-    using native_handle_type = int;
+    using native_handle_type = selector::handle_type;
 
+    native_handle_type native_handle() const noexcept { return fd_; }
+    bool is_open() const noexcept { return fd_ >= 0; }
+
+    /// Gives up ownership: returns the handle (or -1) and leaves this closed.
+    /// The handle stays registered with any poll it was registered with.
+    native_handle_type release() noexcept { return std::exchange(fd_, -1); }
+
+    /// Closes the handle (and with it every registration). Closing a closed
+    /// object does nothing (as with Asio's close()).
+    void close() noexcept
+    {
+        if (fd_ >= 0)
+        {
+            state().on_close(fd_);
+            posix_ops::close(std::exchange(fd_, -1));
+        }
+    }
+    void close(boost::system::error_code& ec) noexcept
+    {
+        close();
+        ec.clear();
+    }
+
+    /// Switches O_NONBLOCK. Handles the library creates already are
+    /// non-blocking; this is for handles adopted with from_native().
+    /// @throws boost::system::system_error.
+    void set_nonblocking(bool on)
+    {
+        boost::system::error_code ec;
+        set_nonblocking(on, ec);
+        detail::throw_error(ec, "set_nonblocking");
+    }
+    void set_nonblocking(bool on, boost::system::error_code& ec)
+    {
+        posix_ops::set_nonblocking(fd_, on, ec);
+    }
+
+    // The event source members. A closed object reports EBADF (from the
+    // kernel: the handle is -1).
+    void register_(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        registry_access::get(r).register_(fd_, t.value(), i, &state(), ec);
+    }
+    void reregister(const registry& r, mio::token t, interest i,
+        boost::system::error_code& ec) const
+    {
+        registry_access::get(r).reregister(fd_, t.value(), i, &state(), ec);
+    }
+    void deregister(const registry& r, boost::system::error_code& ec) const
+    {
+        registry_access::get(r).deregister(fd_, &state(), ec);
+    }
+
+protected:
     io_source() noexcept = default;
     explicit io_source(native_handle_type fd) noexcept : fd_(fd < 0 ? -1 : fd) {}
 
-    io_source(io_source&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    io_source(io_source&& other) noexcept
+        : source_state(std::move(other.state())), fd_(std::exchange(other.fd_, -1))
+    {
+    }
     io_source& operator=(io_source&& other) noexcept
     {
         if (this != &other)
         {
             close();
+            state() = std::move(other.state());
             fd_ = std::exchange(other.fd_, -1);
         }
         return *this;
     }
     ~io_source() { close(); }
 
-    native_handle_type native_handle() const noexcept { return fd_; }
-    bool is_open() const noexcept { return fd_ >= 0; }
-    native_handle_type release() noexcept { return std::exchange(fd_, -1); }
-
-    // Closing a closed source is not an error (as with Asio's close()).
-    void close() noexcept
-    {
-        if (fd_ >= 0)
-            posix_ops::close(std::exchange(fd_, -1));
-    }
-
-    // A closed source reports EBADF from the kernel (fd -1).
-    void register_(const registry& r, token t, interest i,
-        boost::system::error_code& ec) const
-    {
-        registry_access::get(r).register_(fd_, t.value(), i, ec);
-    }
-    void reregister(const registry& r, token t, interest i,
-        boost::system::error_code& ec) const
-    {
-        registry_access::get(r).reregister(fd_, t.value(), i, ec);
-    }
-    void deregister(const registry& r, boost::system::error_code& ec) const
-    {
-        registry_access::get(r).deregister(fd_, ec);
-    }
-
-    // Runs `op(fd)`, one OS operation. The epoll backend needs no
-    // bookkeeping around it.
+    // Runs `op(handle, ec)`, one OS operation, and lets the backend see its
+    // outcome: a backend that emulates edge triggers re-arms the source
+    // when the operation drained it (reported would_block). With epoll and
+    // kqueue this is the bare call (the branch is discarded at compile
+    // time).
     template <class Op>
-    decltype(auto) do_io(Op&& op) const
+    decltype(auto) do_io(boost::system::error_code& ec, Op&& op) const
     {
-        return std::forward<Op>(op)(fd_);
+        if constexpr (source_state::rearms)
+        {
+            const rearm_on_would_block after{*this, ec};
+            return std::forward<Op>(op)(fd_, ec);
+        }
+        else
+            return std::forward<Op>(op)(fd_, ec);
+    }
+
+    // Takes over a handle just opened by socket_ops or posix_ops (-1 stays
+    // closed).
+    void adopt(native_handle_type fd) noexcept
+    {
+        close();
+        fd_ = fd < 0 ? -1 : fd;
     }
 
 private:
+    // Runs when do_io's operation has returned (its result is built first).
+    struct rearm_on_would_block
+    {
+        const io_source& self;
+        const boost::system::error_code& ec;
+        ~rearm_on_would_block()
+        {
+            if (ec == boost::asio::error::would_block)
+                self.state().on_would_block(self.fd_);
+        }
+    };
+
+    const source_state& state() const noexcept { return *this; }
+    source_state& state() noexcept { return *this; }
+
     native_handle_type fd_ = -1;
 };
 

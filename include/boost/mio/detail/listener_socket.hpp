@@ -11,7 +11,6 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/basic_socket.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/socket_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/system/error_code.hpp>
@@ -53,26 +52,28 @@ public:
     {
         endpoint_type peer;
         std::size_t len = peer.capacity();
-        io_source accepted = this->io_.do_io([&](int fd) {
+        const int accepted = this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
             return socket_ops::accept(fd, peer.data(), &len, ec);
         });
         if (ec)
             return {Stream(), endpoint_type()};
         peer.resize(len); // cannot throw: socket_ops checked that it fits
-        return {Stream::from_native(accepted.release()), peer};
+        return {Stream::from_native(accepted), peer};
     }
 
 protected:
     using base::base;
 
-    // A new socket bound to `ep` and listening.
-    static io_source open_listening(const endpoint_type& ep, bool reuse_address,
+    // Makes this a new socket bound to `ep` and listening; on failure it
+    // stays closed.
+    void open_listening(const endpoint_type& ep, bool reuse_address,
         boost::system::error_code& ec) noexcept
     {
-        io_source io = base::open_bound(ep, reuse_address, ec);
+        this->open_bound(ep, reuse_address, ec);
         if (!ec)
-            socket_ops::listen(io.native_handle(), backlog, ec);
-        return ec ? io_source() : std::move(io);
+            socket_ops::listen(this->native_handle(), backlog, ec);
+        if (ec)
+            this->close();
     }
 };
 

@@ -19,7 +19,6 @@
 #define BOOST_MIO_DETAIL_SOCKET_OPS_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
 #include <boost/asio/ip/address_v4.hpp>
@@ -60,12 +59,13 @@ enum class option
     only_v6
 };
 
-// socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0).
-BOOST_MIO_DECL io_source open(int family, int type, boost::system::error_code& ec) noexcept;
+// socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0): the new socket,
+// or -1 with `ec` set.
+BOOST_MIO_DECL int open(int family, int type, boost::system::error_code& ec) noexcept;
 
-// socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC); both or neither.
-BOOST_MIO_DECL void open_pair(int type, io_source& a, io_source& b,
-    boost::system::error_code& ec) noexcept;
+// socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC) into `fds`;
+// both or neither.
+BOOST_MIO_DECL void open_pair(int type, int fds[2], boost::system::error_code& ec) noexcept;
 
 BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept;
@@ -80,7 +80,7 @@ BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
 // accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). `*len` is the capacity of `addr`
 // on entry and the peer address length on return. A peer address that
 // does not fit closes the new connection and reports ENAMETOOLONG.
-BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
+BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept;
 
 BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,

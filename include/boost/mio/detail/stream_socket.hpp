@@ -12,7 +12,6 @@
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/basic_socket.hpp>
 #include <boost/mio/detail/buffer_sequence.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/socket_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/asio/buffer.hpp>
@@ -93,13 +92,17 @@ public:
 protected:
     using base::base;
 
-    // A new socket with a non-blocking connect to `ep` under way.
-    static io_source open_connected(const endpoint_type& ep, boost::system::error_code& ec)
+    // Makes this a new socket with a non-blocking connect to `ep` under
+    // way; on failure it stays closed.
+    void open_connected(const endpoint_type& ep, boost::system::error_code& ec)
     {
-        io_source io = socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec);
+        this->adopt(socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec));
         if (!ec)
-            io.do_io([&](int fd) { socket_ops::connect(fd, ep.data(), ep.size(), ec); });
-        return ec ? io_source() : std::move(io);
+            this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+                socket_ops::connect(fd, ep.data(), ep.size(), ec);
+            });
+        if (ec)
+            this->close();
     }
 
 private:
@@ -111,14 +114,14 @@ private:
         if constexpr (is_single_buffer_v<MutableBufferSequence, mutable_buffer>)
         {
             const mutable_buffer b(buffers);
-            return this->io_.do_io([&](int fd) {
+            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::recv(fd, b.data(), b.size(), flags, ec);
             });
         }
         else
         {
             iovec_array<mutable_buffer> iov(buffers);
-            return this->io_.do_io([&](int fd) {
+            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::recv(fd, iov.data(), iov.count(), iov.total_size(), flags, ec);
             });
         }

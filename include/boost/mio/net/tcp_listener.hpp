@@ -10,7 +10,6 @@
 #define BOOST_MIO_NET_TCP_LISTENER_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/listener_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/net/tcp_stream.hpp>
@@ -77,7 +76,6 @@ public:
 
 private:
     explicit tcp_listener(native_handle_type fd) noexcept : base(fd) {}
-    explicit tcp_listener(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

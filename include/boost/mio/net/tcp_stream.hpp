@@ -10,7 +10,6 @@
 #define BOOST_MIO_NET_TCP_STREAM_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/stream_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
@@ -97,7 +96,6 @@ public:
 
 private:
     explicit tcp_stream(native_handle_type fd) noexcept : base(fd) {}
-    explicit tcp_stream(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

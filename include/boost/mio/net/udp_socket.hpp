@@ -11,7 +11,6 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/datagram_socket.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/asio/ip/address_v6.hpp>
@@ -193,7 +192,6 @@ public:
 
 private:
     explicit udp_socket(native_handle_type fd) noexcept : base(fd) {}
-    explicit udp_socket(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

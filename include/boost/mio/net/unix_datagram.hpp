@@ -11,7 +11,6 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/datagram_socket.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/detail/unix_path.hpp>
 #include <boost/asio/local/datagram_protocol.hpp>
@@ -144,7 +143,6 @@ public:
 
 private:
     explicit unix_datagram(native_handle_type fd) noexcept : base(fd) {}
-    explicit unix_datagram(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

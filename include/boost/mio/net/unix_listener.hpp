@@ -10,7 +10,6 @@
 #define BOOST_MIO_NET_UNIX_LISTENER_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/listener_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/detail/unix_path.hpp>
@@ -86,7 +85,6 @@ public:
 
 private:
     explicit unix_listener(native_handle_type fd) noexcept : base(fd) {}
-    explicit unix_listener(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

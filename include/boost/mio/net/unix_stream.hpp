@@ -10,7 +10,6 @@
 #define BOOST_MIO_NET_UNIX_STREAM_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/stream_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/detail/unix_path.hpp>
@@ -99,7 +98,6 @@ public:
 
 private:
     explicit unix_stream(native_handle_type fd) noexcept : base(fd) {}
-    explicit unix_stream(mio::detail::io_source&& io) noexcept : base(std::move(io)) {}
 };
 
 } // namespace net

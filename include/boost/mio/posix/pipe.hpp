@@ -11,7 +11,6 @@
 
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/buffer_sequence.hpp>
-#include <boost/mio/detail/io_object.hpp>
 #include <boost/mio/detail/io_source.hpp>
 #include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/detail/throw_error.hpp>
@@ -25,10 +24,10 @@ namespace boost {
 namespace mio {
 namespace detail {
 
-// Both ends of a pipe are an io_object (ownership of the fd, blocking mode
+// Both ends of a pipe are an io_source (ownership of the fd, blocking mode
 // and registration); sender and receiver add the one direction they
 // transfer.
-using pipe_end = io_object;
+using pipe_end = io_source;
 
 } // namespace detail
 
@@ -69,21 +68,21 @@ public:
         if constexpr (detail::is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return io_.do_io([&](int fd) {
+            return do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return detail::posix_ops::write(fd, b.data(), b.size(), ec);
             });
         }
         else
         {
             detail::iovec_array<const_buffer> iov(buffers);
-            return io_.do_io([&](int fd) {
+            return do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return detail::posix_ops::writev(fd, iov.data(), iov.count(), ec);
             });
         }
     }
 
 private:
-    explicit sender(native_handle_type fd) noexcept : io_object(fd) {}
+    explicit sender(native_handle_type fd) noexcept : io_source(fd) {}
 };
 
 /// The reading end of a pipe. Move-only; owns its fd.
@@ -118,14 +117,14 @@ public:
         if constexpr (detail::is_single_buffer_v<MutableBufferSequence, mutable_buffer>)
         {
             const mutable_buffer b(buffers);
-            return io_.do_io([&](int fd) {
+            return do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return detail::posix_ops::read(fd, b.data(), b.size(), ec);
             });
         }
         else
         {
             detail::iovec_array<mutable_buffer> iov(buffers);
-            return io_.do_io([&](int fd) {
+            return do_io(ec, [&](int fd, boost::system::error_code& ec) {
                 return detail::posix_ops::readv(fd, iov.data(), iov.count(),
                     iov.total_size(), ec);
             });
@@ -133,7 +132,7 @@ public:
     }
 
 private:
-    explicit receiver(native_handle_type fd) noexcept : io_object(fd) {}
+    explicit receiver(native_handle_type fd) noexcept : io_source(fd) {}
 };
 
 /// The two ends of a new pipe.

@@ -38,16 +38,16 @@ public:
     void register_(const registry& r, mio::token t, interest i,
         boost::system::error_code& ec) const
     {
-        mio::detail::registry_access::get(r).register_(fd_, t.value(), i, ec);
+        mio::detail::registry_access::get(r).register_(fd_, t.value(), i, nullptr, ec);
     }
     void reregister(const registry& r, mio::token t, interest i,
         boost::system::error_code& ec) const
     {
-        mio::detail::registry_access::get(r).reregister(fd_, t.value(), i, ec);
+        mio::detail::registry_access::get(r).reregister(fd_, t.value(), i, nullptr, ec);
     }
     void deregister(const registry& r, boost::system::error_code& ec) const
     {
-        mio::detail::registry_access::get(r).deregister(fd_, ec);
+        mio::detail::registry_access::get(r).deregister(fd_, nullptr, ec);
     }
 
 private:

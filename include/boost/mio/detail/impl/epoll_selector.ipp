@@ -142,7 +142,7 @@ BOOST_MIO_DECL void eventfd_waker::open(const epoll_selector& sel, std::size_t t
         state->has_waker.store(false, std::memory_order_release);
         return;
     }
-    sel.register_(fd, token, interest::readable, ec);
+    sel.register_(fd, token, interest::readable, nullptr, ec);
     if (ec)
     {
         ::close(fd);

@@ -106,21 +106,16 @@ inline level_name option_of(int fd, option opt) noexcept
 
 } // namespace ops_detail
 
-BOOST_MIO_DECL io_source open(int family, int type, boost::system::error_code& ec) noexcept
+BOOST_MIO_DECL int open(int family, int type, boost::system::error_code& ec) noexcept
 {
     const int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     ops_detail::report(fd, ec);
-    return io_source(fd);
+    return fd;
 }
 
-BOOST_MIO_DECL void open_pair(int type, io_source& a, io_source& b,
-    boost::system::error_code& ec) noexcept
+BOOST_MIO_DECL void open_pair(int type, int fds[2], boost::system::error_code& ec) noexcept
 {
-    int fds[2];
-    if (!ops_detail::report(::socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ec))
-        return;
-    a = io_source(fds[0]);
-    b = io_source(fds[1]);
+    ops_detail::report(::socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ec);
 }
 
 BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
@@ -143,7 +138,7 @@ BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
     set_errno(ec);
 }
 
-BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
+BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept
 {
     ::socklen_t l = static_cast<::socklen_t>(*len);
@@ -152,15 +147,15 @@ BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
         s = ::accept4(fd, addr, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
     while (s < 0 && errno == EINTR);
     if (!ops_detail::report(s, ec))
-        return io_source();
-    io_source accepted(s);
+        return -1;
     if (!ops_detail::address_fits(addr, l, *len))
     {
+        posix_ops::close(s); // closes the connection: its peer cannot be named
         set_errno(ec, ENAMETOOLONG);
-        return io_source(); // closes the connection: its peer cannot be named
+        return -1;
     }
     *len = l;
-    return accepted;
+    return s;
 }
 
 BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,

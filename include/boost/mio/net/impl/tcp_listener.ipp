@@ -18,7 +18,9 @@ namespace net {
 BOOST_MIO_DECL tcp_listener tcp_listener::bind(const endpoint_type& local,
     boost::system::error_code& ec)
 {
-    return tcp_listener(open_listening(local, true, ec));
+    tcp_listener s;
+    s.open_listening(local, true, ec);
+    return s;
 }
 
 } // namespace net

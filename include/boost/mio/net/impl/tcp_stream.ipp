@@ -19,7 +19,9 @@ namespace net {
 BOOST_MIO_DECL tcp_stream tcp_stream::connect(const endpoint_type& peer,
     boost::system::error_code& ec)
 {
-    return tcp_stream(open_connected(peer, ec));
+    tcp_stream s;
+    s.open_connected(peer, ec);
+    return s;
 }
 
 BOOST_MIO_DECL void tcp_stream::set_nodelay(bool on, boost::system::error_code& ec)

@@ -19,7 +19,9 @@ namespace net {
 BOOST_MIO_DECL udp_socket udp_socket::bind(const endpoint_type& local,
     boost::system::error_code& ec)
 {
-    return udp_socket(open_bound(local, false, ec));
+    udp_socket s;
+    s.open_bound(local, false, ec);
+    return s;
 }
 
 BOOST_MIO_DECL void udp_socket::set_broadcast(bool on, boost::system::error_code& ec)

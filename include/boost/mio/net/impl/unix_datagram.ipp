@@ -19,7 +19,9 @@ namespace net {
 BOOST_MIO_DECL unix_datagram unix_datagram::bind(const endpoint_type& local,
     boost::system::error_code& ec)
 {
-    return unix_datagram(open_bound(local, false, ec));
+    unix_datagram s;
+    s.open_bound(local, false, ec);
+    return s;
 }
 
 BOOST_MIO_DECL unix_datagram unix_datagram::unbound(boost::system::error_code& ec)
@@ -31,9 +33,11 @@ BOOST_MIO_DECL unix_datagram unix_datagram::unbound(boost::system::error_code& e
 BOOST_MIO_DECL std::pair<unix_datagram, unix_datagram> unix_datagram::pair(
     boost::system::error_code& ec)
 {
-    mio::detail::io_source a, b;
-    mio::detail::socket_ops::open_pair(protocol_type().type(), a, b, ec);
-    return {unix_datagram(std::move(a)), unix_datagram(std::move(b))};
+    int fds[2];
+    mio::detail::socket_ops::open_pair(protocol_type().type(), fds, ec);
+    if (ec)
+        return {};
+    return {unix_datagram(fds[0]), unix_datagram(fds[1])};
 }
 
 } // namespace net

@@ -18,7 +18,9 @@ namespace net {
 BOOST_MIO_DECL unix_listener unix_listener::bind(const endpoint_type& local,
     boost::system::error_code& ec)
 {
-    return unix_listener(open_listening(local, false, ec));
+    unix_listener s;
+    s.open_listening(local, false, ec);
+    return s;
 }
 
 } // namespace net

@@ -19,15 +19,19 @@ namespace net {
 BOOST_MIO_DECL unix_stream unix_stream::connect(const endpoint_type& peer,
     boost::system::error_code& ec)
 {
-    return unix_stream(open_connected(peer, ec));
+    unix_stream s;
+    s.open_connected(peer, ec);
+    return s;
 }
 
 BOOST_MIO_DECL std::pair<unix_stream, unix_stream> unix_stream::pair(
     boost::system::error_code& ec)
 {
-    mio::detail::io_source a, b;
-    mio::detail::socket_ops::open_pair(protocol_type().type(), a, b, ec);
-    return {unix_stream(std::move(a)), unix_stream(std::move(b))};
+    int fds[2];
+    mio::detail::socket_ops::open_pair(protocol_type().type(), fds, ec);
+    if (ec)
+        return {};
+    return {unix_stream(fds[0]), unix_stream(fds[1])};
 }
 
 } // namespace net
