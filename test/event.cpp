@@ -12,19 +12,49 @@
 #define BOOST_TEST_MODULE event
 #include "util.hpp"
 
+#include <cstdint>
 #include <limits>
 #include <sstream>
 #include <string>
-#include <sys/epoll.h>
 #include <type_traits>
 
 using boost::mio::event;
 using boost::mio::token;
 
+// The backend's native struct, and how these tests build one. epoll and
+// poll(2) report the same flags under other names, and map them the same
+// way (mio's epoll.rs and poll.rs).
+#if defined(BOOST_MIO_BACKEND_EPOLL)
+#include <sys/epoll.h>
+using native_type = ::epoll_event;
+using native_flags = std::uint32_t;
+constexpr native_flags IN = EPOLLIN, PRI = EPOLLPRI, OUT = EPOLLOUT, HUP = EPOLLHUP,
+                       RDHUP = EPOLLRDHUP, ERR = EPOLLERR;
+native_type native(native_flags flags, std::uint64_t tok = 7)
+{
+    ::epoll_event e{};
+    e.events = flags;
+    e.data.u64 = tok;
+    return e;
+}
+native_flags flags_of(const event& e) { return e.native().events; }
+#elif defined(BOOST_MIO_BACKEND_POLL)
+#include <poll.h>
+using native_type = boost::mio::detail::poll_event;
+using native_flags = short;
+constexpr native_flags IN = POLLIN, PRI = POLLPRI, OUT = POLLOUT, HUP = POLLHUP,
+                       RDHUP = POLLRDHUP, ERR = POLLERR;
+native_type native(int flags, std::uint64_t tok = 7)
+{
+    return native_type{static_cast<std::size_t>(tok), static_cast<short>(flags)};
+}
+native_flags flags_of(const event& e) { return e.native().revents; }
+#endif
+
 // The event is the native struct behind accessors, nothing more.
-static_assert(std::is_same_v<event::native_type, ::epoll_event>);
-static_assert(sizeof(event) == sizeof(::epoll_event));
-static_assert(alignof(event) == alignof(::epoll_event));
+static_assert(std::is_same_v<event::native_type, native_type>);
+static_assert(sizeof(event) == sizeof(native_type));
+static_assert(alignof(event) == alignof(native_type));
 static_assert(std::is_standard_layout_v<event>);
 static_assert(std::is_trivially_copyable_v<event>);
 static_assert(std::is_nothrow_default_constructible_v<event>);
@@ -32,8 +62,8 @@ static_assert(std::is_nothrow_default_constructible_v<event>);
 // Every member compiles with the documented signature.
 static_assert(std::is_same_v<decltype(std::declval<const event&>().token()), token>);
 static_assert(std::is_same_v<decltype(std::declval<const event&>().native()),
-    const ::epoll_event&>);
-static_assert(std::is_same_v<decltype(event::from_native(std::declval<const ::epoll_event&>())),
+    const native_type&>);
+static_assert(std::is_same_v<decltype(event::from_native(std::declval<const native_type&>())),
     const event&>);
 static_assert(noexcept(std::declval<const event&>().token()));
 static_assert(noexcept(std::declval<const event&>().is_readable()));
@@ -45,14 +75,6 @@ static_assert(noexcept(std::declval<const event&>().is_priority()));
 static_assert(noexcept(std::declval<const event&>().native()));
 
 namespace {
-
-::epoll_event native(std::uint32_t flags, std::uint64_t tok = 7)
-{
-    ::epoll_event e{};
-    e.events = flags;
-    e.data.u64 = tok;
-    return e;
-}
 
 std::string str(const event& e)
 {
@@ -73,63 +95,63 @@ BOOST_AUTO_TEST_CASE(default_event_has_token_zero_and_no_readiness)
     BOOST_TEST(!e.is_read_closed());
     BOOST_TEST(!e.is_write_closed());
     BOOST_TEST(!e.is_priority());
-    BOOST_TEST(e.native().events == 0u);
+    BOOST_TEST(flags_of(e) == 0);
     BOOST_TEST(str(e) == "event{token=0, NONE}");
 }
 
 BOOST_AUTO_TEST_CASE(from_native_is_a_view_not_a_copy)
 {
-    const ::epoll_event n = native(EPOLLIN, 42);
+    const native_type n = native(IN, 42);
     const event& e = event::from_native(n);
     BOOST_TEST(static_cast<const void*>(&e) == static_cast<const void*>(&n));
     BOOST_TEST(&e.native() == &n);
     BOOST_TEST(e.token().value() == 42u);
 }
 
-// The flag mapping is mio's (src/sys/unix/selector/epoll.rs).
+// The flag mapping is mio's (src/sys/unix/selector/epoll.rs, poll.rs).
 BOOST_AUTO_TEST_CASE(readiness_flags_map_as_in_mio)
 {
-    const ::epoll_event in = native(EPOLLIN);
+    const native_type in = native(IN);
     BOOST_TEST(event::from_native(in).is_readable());
     BOOST_TEST(!event::from_native(in).is_read_closed());
     BOOST_TEST(!event::from_native(in).is_priority());
 
-    const ::epoll_event pri = native(EPOLLPRI);
+    const native_type pri = native(PRI);
     BOOST_TEST(event::from_native(pri).is_readable(), "urgent data is also readable");
     BOOST_TEST(event::from_native(pri).is_priority());
 
-    const ::epoll_event out = native(EPOLLOUT);
+    const native_type out = native(OUT);
     BOOST_TEST(event::from_native(out).is_writable());
     BOOST_TEST(!event::from_native(out).is_readable());
     BOOST_TEST(!event::from_native(out).is_write_closed());
 
-    const ::epoll_event hup = native(EPOLLHUP);
+    const native_type hup = native(HUP);
     BOOST_TEST(event::from_native(hup).is_read_closed());
     BOOST_TEST(event::from_native(hup).is_write_closed());
     BOOST_TEST(!event::from_native(hup).is_error());
 
-    const ::epoll_event rdhup = native(EPOLLIN | EPOLLRDHUP);
+    const native_type rdhup = native(IN | RDHUP);
     BOOST_TEST(event::from_native(rdhup).is_read_closed());
     BOOST_TEST(!event::from_native(rdhup).is_write_closed());
-    const ::epoll_event rdhup_alone = native(EPOLLRDHUP);
+    const native_type rdhup_alone = native(RDHUP);
     BOOST_TEST(!event::from_native(rdhup_alone).is_read_closed());
 
-    const ::epoll_event err = native(EPOLLERR);
+    const native_type err = native(ERR);
     BOOST_TEST(event::from_native(err).is_error());
     BOOST_TEST(event::from_native(err).is_write_closed(), "a pipe whose reader is gone");
-    const ::epoll_event out_err = native(EPOLLOUT | EPOLLERR);
+    const native_type out_err = native(OUT | ERR);
     BOOST_TEST(event::from_native(out_err).is_write_closed());
     BOOST_TEST(event::from_native(out_err).is_error());
-    const ::epoll_event in_err = native(EPOLLIN | EPOLLERR);
+    const native_type in_err = native(IN | ERR);
     BOOST_TEST(event::from_native(in_err).is_error());
     BOOST_TEST(!event::from_native(in_err).is_write_closed());
 }
 
 BOOST_AUTO_TEST_CASE(prints_token_and_flags)
 {
-    const ::epoll_event n = native(EPOLLIN | EPOLLRDHUP, 3);
+    const native_type n = native(IN | RDHUP, 3);
     BOOST_TEST(str(event::from_native(n)) == "event{token=3, READABLE | READ_CLOSED}");
-    const ::epoll_event all = native(EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | EPOLLPRI, 9);
+    const native_type all = native(IN | OUT | ERR | HUP | PRI, 9);
     BOOST_TEST(str(event::from_native(all))
         == "event{token=9, READABLE | WRITABLE | ERROR | READ_CLOSED | WRITE_CLOSED | PRIORITY}");
 }
@@ -137,7 +159,7 @@ BOOST_AUTO_TEST_CASE(prints_token_and_flags)
 BOOST_AUTO_TEST_CASE(token_survives_the_full_width)
 {
     const std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
-    const ::epoll_event n = native(EPOLLOUT, max);
+    const native_type n = native(OUT, max);
     BOOST_TEST(event::from_native(n).token().value() == static_cast<std::size_t>(max));
 }
 
@@ -155,6 +177,6 @@ BOOST_AUTO_TEST_CASE(real_event_from_a_pipe)
     BOOST_TEST(!e.is_readable());
     BOOST_TEST(!e.is_error());
     BOOST_TEST(!e.is_write_closed());
-    BOOST_TEST((e.native().events & EPOLLOUT) != 0u);
+    BOOST_TEST((flags_of(e) & OUT) != 0);
     BOOST_TEST(str(e) == "event{token=5, WRITABLE}");
 }

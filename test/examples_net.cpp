@@ -316,6 +316,10 @@ BOOST_AUTO_TEST_CASE(udp_server_echoes_every_datagram)
         BOOST_TEST(from == at);
         BOOST_REQUIRE_EQUAL(n, msg.size());
         BOOST_TEST((std::string(buf.data(), n) == msg));
+        // One echo per datagram, and drained: the next one is a new event.
+        boost::system::error_code ec;
+        client.receive_from(asio::buffer(buf), ec);
+        BOOST_TEST(is_would_block(ec));
     }
     // A burst from several sockets: each gets its own datagrams back.
     std::vector<net::udp_socket> senders;

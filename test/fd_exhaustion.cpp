@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_SUITE(exhausted, *boost::unit_test::precondition(no_vptr_sanitiz
 
 BOOST_AUTO_TEST_CASE(poll_reports_emfile)
 {
+    const auto per_poll = static_cast<std::size_t>(mio_test::fds_per_poll());
     no_fds_left exhausted;
     error_code ec;
     mio::poll p(ec);
@@ -107,7 +108,7 @@ BOOST_AUTO_TEST_CASE(poll_reports_emfile)
     mio::waker w(p.registry(), mio::token(0), ec);
     BOOST_TEST((ec == boost::system::errc::bad_file_descriptor));
 
-    exhausted.release(1);
+    exhausted.release(per_poll);
     mio::poll r(ec);
     BOOST_TEST(!ec);
     BOOST_TEST(r.is_open());
@@ -125,6 +126,9 @@ BOOST_AUTO_TEST_CASE(try_clone_reports_emfile)
     BOOST_TEST(p.is_open(), "the original is untouched");
 }
 
+// Only where a waker has an fd of its own (epoll's eventfd); on poll(2) the
+// waker is part of the selector and needs none.
+#if defined(BOOST_MIO_BACKEND_EPOLL)
 BOOST_AUTO_TEST_CASE(failed_waker_frees_the_waker_slot)
 {
     mio::poll p;
@@ -147,6 +151,7 @@ BOOST_AUTO_TEST_CASE(failed_waker_frees_the_waker_slot)
         mio_test::expect_events(p, evs, {mio_test::readable(2)});
     }
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(make_pipe_reports_emfile)
 {

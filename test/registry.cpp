@@ -298,7 +298,10 @@ BOOST_AUTO_TEST_CASE(closing_a_registered_fd_is_safe)
 
 // Why the registry's documentation says to deregister before closing a
 // handle that may have been duplicated: epoll keys a registration on the
-// open file, which outlives this fd while a duplicate is open.
+// open file, which outlives this fd while a duplicate is open. (epoll
+// only: kqueue drops a descriptor's events when it is closed, and on
+// poll(2) a library source deregisters itself when it closes.)
+#if defined(BOOST_MIO_BACKEND_EPOLL)
 BOOST_AUTO_TEST_CASE(registration_outlives_close_while_a_dup_is_open)
 {
     poll p;
@@ -314,6 +317,7 @@ BOOST_AUTO_TEST_CASE(registration_outlives_close_while_a_dup_is_open)
     ::close(dup); // the last reference: now the registration is gone
     mio_test::expect_no_events(p, evs);
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(invalid_fd_reports_ebadf)
 {

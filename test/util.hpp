@@ -50,6 +50,18 @@ inline int count_open_fds()
     return n;
 }
 
+// How many fds one poll holds: 1 on epoll and kqueue (the selector), 2 on
+// poll(2) (the pipe that interrupts its waits).
+inline int fds_per_poll()
+{
+    static const int n = [] {
+        const int before = count_open_fds();
+        const boost::mio::poll p;
+        return count_open_fds() - before;
+    }();
+    return n;
+}
+
 inline bool is_cloexec(int fd)
 {
     const int flags = ::fcntl(fd, F_GETFD);

@@ -152,14 +152,14 @@ protected:
         if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
             });
         }
         else
         {
             iovec_array<const_buffer> iov(buffers);
-            return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
                 return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
             });
         }

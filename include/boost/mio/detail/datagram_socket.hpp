@@ -53,7 +53,7 @@ public:
     }
     void connect(const endpoint_type& peer, boost::system::error_code& ec)
     {
-        this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+        this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
             socket_ops::connect(fd, peer.data(), peer.size(), ec);
         });
     }
@@ -171,7 +171,7 @@ private:
         std::size_t* from_len, boost::system::error_code& ec)
     {
         iovec_array<boost::asio::mutable_buffer> iov(buffers);
-        return this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+        return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
             return socket_ops::recv_from(fd, iov.data(), iov.count(), flags, from, from_len, ec);
         });
     }

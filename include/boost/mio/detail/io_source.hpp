@@ -109,21 +109,26 @@ protected:
     }
     ~io_source() { close(); }
 
-    // Runs `op(handle, ec)`, one OS operation, and lets the backend see its
-    // outcome: a backend that emulates edge triggers re-arms the source
-    // when the operation drained it (reported would_block). With epoll and
-    // kqueue this is the bare call (the branch is discarded at compile
-    // time).
+    // Runs `op(handle, ec)`, one OS operation in `direction` (readable for
+    // receives and accept, writable for sends and connect), and lets the
+    // backend see its outcome: a backend that emulates edge triggers
+    // re-arms that direction of the source when the operation drained it
+    // (reported would_block), and only that one, as a kernel edge would.
+    // With epoll and kqueue this is the bare call (the branch is discarded
+    // at compile time).
     template <class Op>
-    decltype(auto) do_io(boost::system::error_code& ec, Op&& op) const
+    decltype(auto) do_io(interest direction, boost::system::error_code& ec, Op&& op) const
     {
         if constexpr (source_state::rearms)
         {
-            const rearm_on_would_block after{*this, ec};
+            const rearm_on_would_block after{*this, direction, ec};
             return std::forward<Op>(op)(fd_, ec);
         }
         else
+        {
+            (void)direction;
             return std::forward<Op>(op)(fd_, ec);
+        }
     }
 
     // Takes over a handle just opened by socket_ops or posix_ops (-1 stays
@@ -139,11 +144,12 @@ private:
     struct rearm_on_would_block
     {
         const io_source& self;
+        interest direction;
         const boost::system::error_code& ec;
         ~rearm_on_would_block()
         {
             if (ec == boost::asio::error::would_block)
-                self.state().on_would_block(self.fd_);
+                self.state().on_would_block(self.fd_, direction);
         }
     };
 

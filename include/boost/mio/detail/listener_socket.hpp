@@ -52,7 +52,7 @@ public:
     {
         endpoint_type peer;
         std::size_t len = peer.capacity();
-        const int accepted = this->do_io(ec, [&](int fd, boost::system::error_code& ec) {
+        const int accepted = this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
             return socket_ops::accept(fd, peer.data(), &len, ec);
         });
         if (ec)

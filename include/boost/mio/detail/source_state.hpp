@@ -24,8 +24,8 @@ struct stateless_source_state
     // do_io never needs to look at an operation's outcome.
     static constexpr bool rearms = false;
 
-    template <class Handle>
-    void on_would_block(Handle) const noexcept {}
+    template <class Handle, class Interest>
+    void on_would_block(Handle, Interest) const noexcept {}
 
     // The kernel forgets a closed handle's registrations by itself.
     template <class Handle>
