@@ -50,13 +50,15 @@ inline int deletions(kev (&changes)[4], int fd) noexcept
 }
 
 // The deletions, then EV_ADD|EV_CLEAR of each filter in the interest.
-// Returns how many changes. Priority has no kqueue filter and is ignored,
-// as mio does.
+// Returns how many changes. kqueue has no filter for priority (mio ignores
+// it): a priority interest watches EVFILT_READ, which urgent data makes
+// readable, so that it is a registration like any other (deregistered
+// without ENOENT) and never yields an is_priority() event.
 inline int registration(kev (&changes)[4], int fd, std::size_t token, interest i) noexcept
 {
     const auto ident = static_cast<std::uintptr_t>(fd);
     int n = deletions(changes, fd);
-    if (i.is_readable())
+    if (i.is_readable() || i.is_priority())
         changes[n++] = change(ident, EVFILT_READ, EV_ADD | EV_CLEAR | EV_RECEIPT, token);
     if (i.is_writable())
         changes[n++] = change(ident, EVFILT_WRITE, EV_ADD | EV_CLEAR | EV_RECEIPT, token);
@@ -111,10 +113,29 @@ BOOST_MIO_DECL void kqueue_forget(int kq, int fd) noexcept
     ::kevent(kq, changes, n, changes, n, &zero);
 }
 
+} // namespace detail
+} // namespace mio
+} // namespace boost
+
+// libkqueue frees a closed queue (its epoll fd, its pipe's other end) on
+// a thread of its own, some time after close(2); this call waits for
+// that. Weak: an older installed libkqueue may not have it.
+extern "C" __attribute__((weak)) void libkqueue_drain_pending_close(void);
+
+namespace boost {
+namespace mio {
+namespace detail {
+
 BOOST_MIO_DECL kqueue_state::~kqueue_state()
 {
     if (shared_fd >= 0)
+    {
         ::close(shared_fd);
+        // A kernel frees a queue when its last fd is closed; wait until
+        // libkqueue has too, so that closing a poll releases its fds.
+        if (libkqueue_drain_pending_close != nullptr)
+            libkqueue_drain_pending_close();
+    }
 }
 #endif
 
