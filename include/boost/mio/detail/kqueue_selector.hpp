@@ -192,7 +192,8 @@ public:
     int select(native_event* buf, int capacity, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
-        // A closed selector (fd -1) makes kevent() report EBADF. kevent()
+        // A closed selector (fd -1) makes kevent() report EBADF (libkqueue:
+        // ENOENT, see wait_failed). kevent()
         // accepts an empty buffer (it would return at once); epoll_wait
         // says EINVAL, and the contract is the same on every backend.
         if (BOOST_UNLIKELY(capacity <= 0))
@@ -204,7 +205,7 @@ public:
                               : ::kevent(fd_, nullptr, 0, buf, capacity, nullptr);
         if (BOOST_UNLIKELY(n < 0))
         {
-            set_errno(ec);
+            wait_failed(ec);
             return 0;
         }
         state_->consume_wake();
@@ -237,6 +238,7 @@ private:
     BOOST_MIO_DECL int wait_for(native_event* buf, int capacity,
         std::chrono::nanoseconds timeout) const noexcept;
     BOOST_MIO_DECL int drop_interrupts(native_event* buf, int n) const noexcept;
+    BOOST_MIO_DECL void wait_failed(boost::system::error_code& ec) const noexcept;
 
     int fd_ = -1;
     std::shared_ptr<kqueue_state> state_;

@@ -91,6 +91,22 @@ inline bool was_registered(const kev* changes) noexcept
     return changes[0].data == 0 || changes[1].data == 0;
 }
 
+// errno after a failed kevent() call. libkqueue says ENOENT for an fd that
+// is not one of its queues; a kernel says EBADF, which we follow (kevent()
+// itself never fails with ENOENT on BSD: that is only a receipt's).
+inline int call_errno() noexcept
+{
+    return errno == ENOENT ? EBADF : errno;
+}
+
+// The error of a change list whose deletes found nothing: ENOENT, or EBADF
+// if `fd` is no open descriptor. A kernel checks the fd before it looks for
+// knotes; libkqueue looks only for knotes and says ENOENT for both.
+inline int not_registered_error(int fd) noexcept
+{
+    return ::fcntl(fd, F_GETFD) < 0 && errno == EBADF ? EBADF : ENOENT;
+}
+
 inline ::timespec to_timespec(std::chrono::nanoseconds t) noexcept
 {
     ::timespec ts{};
@@ -219,7 +235,7 @@ BOOST_MIO_DECL void kqueue_selector::apply(native_event* changes, int n,
     // can only interrupt a wait, and this call never waits.
     const ::timespec zero{};
     if (::kevent(fd_, changes, n, changes, n, &zero) < 0)
-        return set_errno(ec);
+        return set_errno(ec, kqueue_detail::call_errno());
     ec.clear();
 }
 
@@ -257,7 +273,7 @@ BOOST_MIO_DECL void kqueue_selector::reregister(int fd, std::size_t token, inter
     {
         // Not registered: take back the knotes just added.
         deregister(fd, nullptr, ec);
-        return set_errno(ec, ENOENT);
+        return set_errno(ec, kqueue_detail::not_registered_error(fd));
     }
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
     if (source != nullptr)
@@ -278,7 +294,7 @@ BOOST_MIO_DECL void kqueue_selector::deregister(int fd, const kqueue_source_stat
     if (const int err = kqueue_detail::receipt_error(changes, n))
         return set_errno(ec, err);
     if (!kqueue_detail::was_registered(changes))
-        set_errno(ec, ENOENT);
+        set_errno(ec, kqueue_detail::not_registered_error(fd));
 }
 
 BOOST_MIO_DECL int kqueue_selector::wait_for(native_event* buf, int capacity,
@@ -289,6 +305,11 @@ BOOST_MIO_DECL int kqueue_selector::wait_for(native_event* buf, int capacity,
     // otherwise (never down to a busy loop).
     const ::timespec ts = kqueue_detail::to_timespec(timeout);
     return ::kevent(fd_, nullptr, 0, buf, capacity, &ts);
+}
+
+BOOST_MIO_DECL void kqueue_selector::wait_failed(boost::system::error_code& ec) const noexcept
+{
+    set_errno(ec, kqueue_detail::call_errno());
 }
 
 BOOST_MIO_DECL int kqueue_selector::drop_interrupts(native_event* buf, int n) const noexcept
