@@ -181,6 +181,9 @@ BOOST_AUTO_TEST_CASE(the_real_stdin_can_be_registered_or_is_refused_cleanly)
         p.registry().deregister(source_fd(STDIN_FILENO));
 }
 
+#if defined(BOOST_MIO_BACKEND_EPOLL)
+// epoll's answers (kqueue watches regular files, always readable, and
+// queues in queues).
 BOOST_AUTO_TEST_CASE(regular_file_is_refused_with_eperm)
 {
     mio_test::temp_dir dir;
@@ -202,6 +205,7 @@ BOOST_AUTO_TEST_CASE(registering_the_poll_in_itself_is_refused)
     p.registry().register_(source_fd(p.native_handle()), token(0), interest::readable, ec);
     BOOST_TEST((ec == boost::system::errc::invalid_argument), ec.message());
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(invalid_and_closed_fds_report_ebadf)
 {
