@@ -296,12 +296,12 @@ BOOST_AUTO_TEST_CASE(closing_a_registered_fd_is_safe)
     mio_test::expect_events(p, evs, {mio_test::readable(2)});
 }
 
+#if defined(BOOST_MIO_BACKEND_EPOLL)
 // Why the registry's documentation says to deregister before closing a
 // handle that may have been duplicated: epoll keys a registration on the
-// open file, which outlives this fd while a duplicate is open. (epoll
-// only: kqueue drops a descriptor's events when it is closed, and on
-// poll(2) a library source deregisters itself when it closes.)
-#if defined(BOOST_MIO_BACKEND_EPOLL)
+// open file, which outlives this fd while a duplicate is open. (kqueue
+// keys it on the fd: test/kqueue_selector.cpp; on poll(2) a library source
+// deregisters itself when it closes.)
 BOOST_AUTO_TEST_CASE(registration_outlives_close_while_a_dup_is_open)
 {
     poll p;

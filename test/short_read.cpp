@@ -207,8 +207,9 @@ static_assert(std::is_same_v<decltype(mio::poll::short_read_drains), const bool>
 
 BOOST_AUTO_TEST_CASE(short_read_drains_where_the_kernel_has_edges)
 {
-    // epoll and kqueue have real kernel edges; poll(2) re-arms only on
-    // would_block, so there a short read must not end a drain.
+    // epoll and kqueue (EV_CLEAR knotes; libkqueue: epoll's EPOLLET) have
+    // real kernel edges; poll(2) re-arms only on would_block, so there a
+    // short read must not end a drain.
 #if defined(BOOST_MIO_BACKEND_POLL)
     BOOST_TEST(!mio::poll::short_read_drains);
 #else

@@ -65,7 +65,8 @@
 //  source_state: what io_source carries per source. Empty for backends
 //    with real edge triggers (epoll, kqueue: stateless_source_state, zero
 //    bytes and zero instructions); the re-arm bookkeeping where edges are
-//    emulated (poll(2), IOCP). io_source::do_io calls
+//    emulated (poll(2), IOCP); on libkqueue, which cannot see close(2),
+//    the queue to leave before closing (kqueue_source_state). io_source::do_io calls
 //    state.on_would_block(handle) after an operation reported would_block
 //    (only when source_state::rearms is true) and state.on_close(handle)
 //    before it closes its handle.
@@ -133,7 +134,7 @@ using source_state = poll_source_state;
 using selector = kqueue_selector;
 using selector_waker = kqueue_waker;
 using native_event_ops = kevent_ops;
-using source_state = stateless_source_state;
+using source_state = kqueue_source_state; // stateless on a BSD kernel
 #endif
 
 } // namespace detail
