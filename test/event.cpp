@@ -229,9 +229,11 @@ BOOST_AUTO_TEST_CASE(default_event_has_token_zero_and_no_readiness)
     BOOST_TEST(!e.is_read_closed());
     BOOST_TEST(!e.is_write_closed());
     BOOST_TEST(!e.is_priority());
-    native_type zero;
-    std::memset(&zero, 0, sizeof zero); // padding included, as event() zero-initialises
-    BOOST_TEST(std::memcmp(&e.native(), &zero, sizeof zero) == 0);
+    const native_type zero{};
+    // Byte for byte where the struct has no padding (poll(2)'s has).
+    if constexpr (std::has_unique_object_representations_v<native_type>)
+        BOOST_TEST(std::memcmp(&e.native(), &zero, sizeof zero) == 0);
+    BOOST_TEST(str(event::from_native(zero)) == str(e));
     BOOST_TEST(str(e) == "event{token=0, NONE}");
 }
 
