@@ -59,7 +59,7 @@ class poll_driver_state : public std::enable_shared_from_this<poll_driver_state<
 {
 public:
     poll_driver_state(const Executor& ex, mio::poll& p, std::size_t capacity)
-        : watcher_(ex), poll_(p), events_(capacity)
+        : poll_(p), events_(capacity), watcher_(ex)
     {
     }
 
@@ -72,7 +72,7 @@ public:
         auto h = std::make_shared<batch_handler<std::decay_t<Handler>>>(
             std::forward<Handler>(handler));
         boost::system::error_code ec;
-        watcher_.attach(poll_, ec);
+        watcher_.attach(poll_, events_, ec);
         mio::detail::throw_error(ec, "start");
         handler_ = std::move(h);
         started_ = true;
@@ -141,7 +141,7 @@ private:
         boost::system::error_code wait_ec;
         try
         {
-            detail::drain(poll_, events_,
+            watcher_.drain(poll_, events_,
                 [&](const mio::events& evs) {
                     (*handler)(evs);
                     return is_current(generation);
@@ -167,9 +167,11 @@ private:
     }
 
     mutable std::recursive_mutex mutex_;
-    detail::poll_watcher<Executor> watcher_;
     mio::poll& poll_;
     mio::events events_;
+    // Last: destroyed first, so a watcher's thread stops before the
+    // buffer it fills goes away.
+    detail::poll_watcher<Executor> watcher_;
     std::shared_ptr<batch_handler_base> handler_;
     std::uint64_t generation_ = 0;
     bool started_ = false;

@@ -97,7 +97,7 @@ public:
             return;
         auto w = std::make_unique<watcher_type>(ex);
         boost::system::error_code ec;
-        w->attach(poll_, ec);
+        w->attach(poll_, events_, ec);
         mio::detail::throw_error(ec, "basic_async_source");
         watcher_ = std::move(w);
     }
@@ -317,7 +317,7 @@ private:
             if (shut_down_ || pending_ == 0)
                 return;
             boost::system::error_code ec;
-            detail::drain(poll_, events_,
+            watcher_->drain(poll_, events_,
                 [&](const mio::events& evs) {
                     deliver(evs, done);
                     return pending_ != 0;

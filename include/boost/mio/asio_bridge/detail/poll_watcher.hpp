@@ -5,15 +5,19 @@
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// How the bridge lets Asio's reactor watch a mio::poll: the poll's OS
-// handle (an epoll fd on Linux) becomes readable while the poll has events
-// queued, so an Asio descriptor waiting for wait_read on it wakes up when a
-// poll::wait would return something. Draining then uses poll::wait with a
-// zero timeout, through the public API only.
+// How the bridge lets Asio's reactor watch a mio::poll: where the backend
+// has a pollable handle (epoll; kqueue on a BSD kernel), that handle
+// becomes readable while the poll has events queued, so an Asio descriptor
+// waiting for wait_read on it wakes up when a poll::wait would return
+// something. Draining then uses poll::wait with a zero timeout. Where the
+// backend has none (poll(2), libkqueue), thread_poll_watcher waits on a
+// thread of its own instead; poll_watcher<Executor> is whichever fits.
 
 #ifndef BOOST_MIO_ASIO_BRIDGE_DETAIL_POLL_WATCHER_HPP
 #define BOOST_MIO_ASIO_BRIDGE_DETAIL_POLL_WATCHER_HPP
 
+#include <boost/mio/asio_bridge/detail/thread_poll_watcher.hpp>
+#include <boost/mio/detail/selector.hpp>
 #include <boost/mio/events.hpp>
 #include <boost/mio/poll.hpp>
 #include <boost/asio/posix/basic_stream_descriptor.hpp>
@@ -22,6 +26,7 @@
 #include <boost/system/error_code.hpp>
 #include <chrono>
 #include <cstddef>
+#include <type_traits>
 #include <utility>
 
 namespace boost {
@@ -35,18 +40,18 @@ namespace detail {
 // ever closes the poll's handle. release() also removes the fd from Asio's
 // reactor and completes a pending wait with operation_aborted.
 template <class Executor>
-class poll_watcher
+class reactor_poll_watcher
 {
 public:
-    explicit poll_watcher(const Executor& ex) : descriptor_(ex) {}
-    ~poll_watcher() { detach(); }
+    explicit reactor_poll_watcher(const Executor& ex) : descriptor_(ex) {}
+    ~reactor_poll_watcher() { detach(); }
 
-    poll_watcher(const poll_watcher&) = delete;
-    poll_watcher& operator=(const poll_watcher&) = delete;
+    reactor_poll_watcher(const reactor_poll_watcher&) = delete;
+    reactor_poll_watcher& operator=(const reactor_poll_watcher&) = delete;
 
     // Hands the poll's handle to Asio's reactor. Fails with EEXIST when that
     // reactor already watches it (another watcher on the same poll).
-    void attach(const mio::poll& p, boost::system::error_code& ec)
+    void attach(mio::poll& p, mio::events&, boost::system::error_code& ec)
     {
         descriptor_.assign(p.native_handle(), ec);
     }
@@ -75,9 +80,17 @@ public:
         descriptor_.cancel(ignored);
     }
 
+    // Takes what the poll has queued (see drain() below).
+    template <class OnBatch>
+    void drain(mio::poll& p, mio::events& evs, OnBatch&& on_batch, boost::system::error_code& ec);
+
 private:
     boost::asio::posix::basic_stream_descriptor<Executor> descriptor_;
 };
+
+template <class Executor>
+using poll_watcher = std::conditional_t<mio::detail::selector::has_pollable_handle,
+    reactor_poll_watcher<Executor>, thread_poll_watcher<Executor>>;
 
 // Batches handed out per wake-up before the watcher is re-armed. The rest
 // stays queued in the poll, which keeps its handle readable, so the re-armed
@@ -108,6 +121,14 @@ void drain(mio::poll& p, mio::events& evs, OnBatch&& on_batch,
             return;
     }
     ec.clear();
+}
+
+template <class Executor>
+template <class OnBatch>
+void reactor_poll_watcher<Executor>::drain(mio::poll& p, mio::events& evs, OnBatch&& on_batch,
+    boost::system::error_code& ec)
+{
+    detail::drain(p, evs, std::forward<OnBatch>(on_batch), ec);
 }
 
 } // namespace detail
