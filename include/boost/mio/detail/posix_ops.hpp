@@ -123,7 +123,8 @@ inline std::size_t writev(int fd, const ::iovec* iov, std::size_t count,
 BOOST_MIO_DECL void set_nonblocking(int fd, bool on, boost::system::error_code& ec) noexcept;
 BOOST_MIO_DECL bool is_nonblocking(int fd, boost::system::error_code& ec) noexcept;
 
-// pipe2(O_NONBLOCK | O_CLOEXEC); fds[0] reads, fds[1] writes.
+// A pipe, both ends non-blocking and close-on-exec (detail/fd_flags.hpp);
+// fds[0] reads, fds[1] writes.
 BOOST_MIO_DECL void make_pipe(int fds[2], boost::system::error_code& ec) noexcept;
 
 } // namespace posix_ops

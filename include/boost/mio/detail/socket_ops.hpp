@@ -6,8 +6,9 @@
 // http://www.boost.org/LICENSE_1_0.txt)
 //
 // Thin socket syscall wrappers, the only code of net/ that names the OS:
-//  - every socket is created SOCK_NONBLOCK | SOCK_CLOEXEC (accept4 too);
-//  - every send passes MSG_NOSIGNAL, so no call raises SIGPIPE;
+//  - every socket is created non-blocking and close-on-exec (accepted ones
+//    too), as detail/fd_flags.hpp does it on each OS;
+//  - no send raises SIGPIPE, as detail/no_sigpipe.hpp does it on each OS;
 //  - errno becomes an error_code in system_category(); EINTR is retried
 //    (nothing here blocks);
 //  - addresses are (sockaddr*, length) pairs, as Asio's endpoints expose
@@ -19,6 +20,7 @@
 #define BOOST_MIO_DETAIL_SOCKET_OPS_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/no_sigpipe.hpp>
 #include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
 #include <boost/asio/ip/address_v4.hpp>
@@ -59,12 +61,11 @@ enum class option
     only_v6
 };
 
-// socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0): the new socket,
-// or -1 with `ec` set.
+// A new non-blocking, close-on-exec socket, or -1 with `ec` set.
 BOOST_MIO_DECL int open(int family, int type, boost::system::error_code& ec) noexcept;
 
-// socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC) into `fds`;
-// both or neither.
+// socketpair(AF_UNIX, type) into `fds`, both non-blocking and
+// close-on-exec; both or neither.
 BOOST_MIO_DECL void open_pair(int type, int fds[2], boost::system::error_code& ec) noexcept;
 
 BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
@@ -77,7 +78,7 @@ BOOST_MIO_DECL void listen(int fd, int backlog, boost::system::error_code& ec) n
 BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept;
 
-// accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). `*len` is the capacity of `addr`
+// accept(), non-blocking and close-on-exec. `*len` is the capacity of `addr`
 // on entry and the peer address length on return. A peer address that
 // does not fit closes the new connection and reports ENAMETOOLONG.
 BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
@@ -139,13 +140,19 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     int flags, ::sockaddr* from, std::size_t* from_len,
     boost::system::error_code& ec) noexcept;
 
-// send(2)/sendto(2) and sendmsg(2) with MSG_NOSIGNAL; `to` may be null
-// (connected sockets and streams).
+// send(2)/sendto(2) and sendmsg(2), never raising SIGPIPE; `to` may be
+// null (connected sockets and streams).
 inline std::size_t send(int fd, const void* data, std::size_t size,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
 {
     return posix_ops::transfer(
-        [&] { return ::sendto(fd, data, size, MSG_NOSIGNAL, to, static_cast<::socklen_t>(to_len)); }, ec);
+        [&] {
+            return no_sigpipe::call([&] {
+                return ::sendto(fd, data, size, no_sigpipe::send_flags, to,
+                    static_cast<::socklen_t>(to_len));
+            });
+        },
+        ec);
 }
 BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept;

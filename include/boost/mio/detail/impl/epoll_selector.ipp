@@ -28,9 +28,16 @@ namespace mio {
 namespace detail {
 namespace epoll_detail {
 
-// epoll_pwait2 (Linux 5.11) takes a timespec, so sub-millisecond timeouts
-// are honoured. Older kernels say ENOSYS once; after that we round up to
+// epoll_pwait2 (Linux 5.11, glibc 2.35) takes a timespec, so
+// sub-millisecond timeouts are honoured. Older kernels say ENOSYS once;
+// after that, and where the C library does not declare it (or
+// BOOST_MIO_NO_LINUX_EXTENSIONS is defined), timeouts are rounded up to
 // whole milliseconds for epoll_wait (rounding down would spin).
+#if !defined(BOOST_MIO_NO_LINUX_EXTENSIONS) && defined(__GLIBC__) \
+    && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 35))
+#  define BOOST_MIO_HAS_EPOLL_PWAIT2 1
+#endif
+
 inline std::atomic<bool>& have_epoll_pwait2() noexcept
 {
     static std::atomic<bool> have{true};
@@ -51,6 +58,7 @@ inline int wait_timeout(int epfd, ::epoll_event* buf, int max, std::chrono::nano
 {
     if (t.count() <= 0)
         return ::epoll_wait(epfd, buf, max, 0);
+#if defined(BOOST_MIO_HAS_EPOLL_PWAIT2)
     if (have_epoll_pwait2().load(std::memory_order_relaxed))
     {
         ::timespec ts;
@@ -61,6 +69,7 @@ inline int wait_timeout(int epfd, ::epoll_event* buf, int max, std::chrono::nano
             return n;
         have_epoll_pwait2().store(false, std::memory_order_relaxed);
     }
+#endif
     return wait_ms(epfd, buf, max, t);
 }
 

@@ -11,6 +11,7 @@
 
 #include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/detail/errno_error.hpp>
+#include <boost/mio/detail/fd_flags.hpp>
 #include <boost/asio/error.hpp>
 #include <climits>
 #include <fcntl.h>
@@ -65,7 +66,7 @@ BOOST_MIO_DECL bool is_nonblocking(int fd, boost::system::error_code& ec) noexce
 
 BOOST_MIO_DECL void make_pipe(int fds[2], boost::system::error_code& ec) noexcept
 {
-    if (::pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0)
+    if (fd_flags::pipe(fds) < 0)
         return set_errno(ec);
     ec.clear();
 }

@@ -11,6 +11,8 @@
 
 #include <boost/mio/detail/socket_ops.hpp>
 #include <boost/mio/detail/errno_error.hpp>
+#include <boost/mio/detail/fd_flags.hpp>
+#include <boost/mio/detail/no_sigpipe.hpp>
 #include <boost/asio/error.hpp>
 #include <cerrno>
 #include <cstddef>
@@ -94,12 +96,13 @@ inline level_name option_of(int fd, option opt) noexcept
     case option::ttl: break;
     }
     // IP_TTL does not govern an IPv6 socket's own packets: its hop limit
-    // is IPV6_UNICAST_HOPS. A failed SO_DOMAIN (closed fd) falls through
-    // to IP_TTL, whose call then reports the same EBADF.
-    int family = AF_INET;
-    ::socklen_t len = sizeof(family);
-    (void)::getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &family, &len);
-    if (family == AF_INET6)
+    // is IPV6_UNICAST_HOPS. The family comes from getsockname (SO_DOMAIN
+    // is Linux's only); a failed one (closed fd) falls through to IP_TTL,
+    // whose call then reports the same EBADF.
+    ::sockaddr_storage name{};
+    ::socklen_t len = sizeof(name);
+    if (::getsockname(fd, reinterpret_cast<::sockaddr*>(&name), &len) == 0
+        && name.ss_family == AF_INET6)
         return {IPPROTO_IPV6, IPV6_UNICAST_HOPS};
     return {IPPROTO_IP, IP_TTL};
 }
@@ -108,14 +111,28 @@ inline level_name option_of(int fd, option opt) noexcept
 
 BOOST_MIO_DECL int open(int family, int type, boost::system::error_code& ec) noexcept
 {
-    const int fd = ::socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    ops_detail::report(fd, ec);
+    const int fd = fd_flags::socket(family, type);
+    if (!ops_detail::report(fd, ec))
+        return -1;
+    if (!no_sigpipe::prepare_socket(fd))
+    {
+        set_errno(ec);
+        posix_ops::close(fd);
+        return -1;
+    }
     return fd;
 }
 
 BOOST_MIO_DECL void open_pair(int type, int fds[2], boost::system::error_code& ec) noexcept
 {
-    ops_detail::report(::socketpair(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds), ec);
+    if (!ops_detail::report(fd_flags::socketpair(type, fds), ec))
+        return;
+    if (!no_sigpipe::prepare_socket(fds[0]) || !no_sigpipe::prepare_socket(fds[1]))
+    {
+        set_errno(ec);
+        posix_ops::close(fds[0]);
+        posix_ops::close(fds[1]);
+    }
 }
 
 BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
@@ -144,10 +161,16 @@ BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
     ::socklen_t l = static_cast<::socklen_t>(*len);
     int s;
     do
-        s = ::accept4(fd, addr, &l, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        s = fd_flags::accept(fd, addr, &l);
     while (s < 0 && errno == EINTR);
     if (!ops_detail::report(s, ec))
         return -1;
+    if (!no_sigpipe::prepare_socket(s))
+    {
+        set_errno(ec);
+        posix_ops::close(s);
+        return -1;
+    }
     if (!ops_detail::address_fits(addr, l, *len))
     {
         posix_ops::close(s); // closes the connection: its peer cannot be named
@@ -280,7 +303,9 @@ BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
     msg.msg_namelen = static_cast<::socklen_t>(to_len);
     msg.msg_iov = const_cast<::iovec*>(iov);
     msg.msg_iovlen = count;
-    return posix_ops::transfer([&] { return ::sendmsg(fd, &msg, MSG_NOSIGNAL); }, ec);
+    return posix_ops::transfer(
+        [&] { return no_sigpipe::call([&] { return ::sendmsg(fd, &msg, no_sigpipe::send_flags); }); },
+        ec);
 }
 
 } // namespace socket_ops
