@@ -51,6 +51,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <type_traits>
 #include <unistd.h>
 
 namespace {
@@ -258,6 +259,35 @@ std::size_t iov_total(const ::iovec* iov, int n)
     return t;
 }
 
+// Calls `call(iov, count)` with the list cut to fewer bytes: a short read
+// or write of a vectored call.
+template <class Call>
+ssize_t call_cut(const ::iovec* iov, std::size_t n, std::size_t len, Call call)
+{
+    count(short_io);
+    ::iovec part[64];
+    return call(part, cut(iov, static_cast<int>(n), part, shorter(len)));
+}
+
+// The same for a msghdr: a copy carries the cut list; what the kernel
+// reports back (flags, the sender's address length) is copied back.
+template <class Msg, class Call>
+ssize_t call_cut(Msg* msg, std::size_t len, Call call)
+{
+    return call_cut(msg->msg_iov, msg->msg_iovlen, len, [&](const ::iovec* part, int parts) {
+        ::msghdr m = *msg;
+        m.msg_iov = const_cast<::iovec*>(part);
+        m.msg_iovlen = static_cast<std::size_t>(parts);
+        const ssize_t r = call(&m);
+        if constexpr (!std::is_const_v<Msg>)
+        {
+            msg->msg_flags = m.msg_flags;
+            msg->msg_namelen = m.msg_namelen;
+        }
+        return r;
+    });
+}
+
 } // namespace
 
 extern "C" {
@@ -361,9 +391,8 @@ ssize_t readv(int fd, const ::iovec* iov, int n)
     SHIM_READ_FAULT(fd, len);
     if (!cut_short)
         return f(fd, iov, n);
-    count(short_io);
-    ::iovec part[64];
-    const ssize_t r = f(fd, part, cut(iov, n, part, shorter(len)));
+    const ssize_t r = call_cut(iov, static_cast<std::size_t>(n), len,
+        [&](const ::iovec* part, int parts) { return f(fd, part, parts); });
     rearm(fd);
     return r;
 }
@@ -375,14 +404,7 @@ ssize_t recvmsg(int fd, ::msghdr* msg, int flags)
     SHIM_READ_FAULT(fd, len);
     if (!cut_short)
         return f(fd, msg, flags);
-    count(short_io);
-    ::iovec part[64];
-    ::msghdr m = *msg;
-    m.msg_iov = part;
-    m.msg_iovlen = static_cast<std::size_t>(cut(msg->msg_iov, static_cast<int>(msg->msg_iovlen), part, shorter(len)));
-    const ssize_t r = f(fd, &m, flags);
-    msg->msg_flags = m.msg_flags;
-    msg->msg_namelen = m.msg_namelen;
+    const ssize_t r = call_cut(msg, len, [&](::msghdr* m) { return f(fd, m, flags); });
     rearm(fd);
     return r;
 }
@@ -431,9 +453,8 @@ ssize_t writev(int fd, const ::iovec* iov, int n)
     SHIM_WRITE_FAULT(fd, len);
     if (!cut_short)
         return f(fd, iov, n);
-    count(short_io);
-    ::iovec part[64];
-    return f(fd, part, cut(iov, n, part, shorter(len)));
+    return call_cut(iov, static_cast<std::size_t>(n), len,
+        [&](const ::iovec* part, int parts) { return f(fd, part, parts); });
 }
 
 ssize_t sendmsg(int fd, const ::msghdr* msg, int flags)
@@ -443,12 +464,7 @@ ssize_t sendmsg(int fd, const ::msghdr* msg, int flags)
     SHIM_WRITE_FAULT(fd, len);
     if (!cut_short)
         return f(fd, msg, flags);
-    count(short_io);
-    ::iovec part[64];
-    ::msghdr m = *msg;
-    m.msg_iov = part;
-    m.msg_iovlen = static_cast<std::size_t>(cut(msg->msg_iov, static_cast<int>(msg->msg_iovlen), part, shorter(len)));
-    return f(fd, &m, flags);
+    return call_cut(msg, len, [&](::msghdr* m) { return f(fd, m, flags); });
 }
 
 int accept4(int fd, ::sockaddr* addr, ::socklen_t* len, int flags)
