@@ -47,6 +47,7 @@ void ping_pong(int threads, int rounds)
     async_source src_b(ioc, b.receiver, interest::readable);
     std::atomic<int> received{0};
     std::atomic<bool> failed{false};
+    mio_test::thread_failures failures; // the handlers run on the workers
 
     std::function<void(async_source&, mio::posix::receiver&, mio::posix::sender&)> serve =
         [&](async_source& src, mio::posix::receiver& rx, mio::posix::sender& peer) {
@@ -59,7 +60,7 @@ void ping_pong(int threads, int rounds)
                 const std::string got = bridge_test::drain(rx);
                 for (std::size_t i = 0; i < got.size(); ++i)
                     if (++received < 2 * rounds)
-                        bridge_test::write_byte(peer);
+                        bridge_test::write_byte(peer, failures);
                 if (received < 2 * rounds)
                     serve(src, rx, peer);
             });
@@ -74,6 +75,7 @@ void ping_pong(int threads, int rounds)
     src_a.cancel();
     src_b.cancel();
     run.join_when_idle();
+    failures.check();
     BOOST_CHECK(!failed);
     BOOST_CHECK_EQUAL(received.load(), 2 * rounds);
 }
@@ -106,6 +108,7 @@ BOOST_AUTO_TEST_CASE(many_sources_many_threads_with_timers_lose_nothing)
     std::vector<std::atomic<int>> got(n);
     std::atomic<int> completions{0};
     std::atomic<bool> bad{false};
+    mio_test::thread_failures failures; // written on the writer thread
     std::function<void(std::size_t)> serve = [&](std::size_t i) {
         sources[i]->async_wait(interest::readable, [&, i](error_code ec, mio::event e) {
             if (ec || !e.is_readable())
@@ -139,7 +142,7 @@ BOOST_AUTO_TEST_CASE(many_sources_many_threads_with_timers_lose_nothing)
         for (int k = 0; k < per_source; ++k)
         {
             for (auto& e : ends)
-                bridge_test::write_byte(e.sender);
+                bridge_test::write_byte(e.sender, failures);
             if (k % 20 == 0)
                 std::this_thread::sleep_for(1ms);
         }
@@ -152,6 +155,7 @@ BOOST_AUTO_TEST_CASE(many_sources_many_threads_with_timers_lose_nothing)
         return ticks >= 100;
     }, 15000ms);
     run.join_when_idle();
+    failures.check();
     BOOST_CHECK(!bad);
     for (std::size_t i = 0; i < n; ++i)
         BOOST_CHECK_EQUAL(got[i].load(), per_source);

@@ -48,28 +48,31 @@ auto rethrow_into(std::exception_ptr& slot)
 }
 
 // Answers each byte read from `in` with one byte on `out`, `n` times.
-awaitable<void> echo(mio::posix::receiver& in, mio::posix::sender& out, int n)
+// It may run on an io_context worker: failures go to `failures`.
+awaitable<void> echo(mio::posix::receiver& in, mio::posix::sender& out, int n,
+    mio_test::thread_failures& failures)
 {
     async_source ready(co_await asio::this_coro::executor, in, interest::readable);
     int seen = 0;
     while (seen < n)
     {
         const mio::event e = co_await ready.async_wait(interest::readable, use_awaitable);
-        BOOST_CHECK(e.is_readable());
+        failures.expect(e.is_readable(), "echo: a completion without readable");
         const std::string got = bridge_test::drain(in);
         for (std::size_t i = 0; i < got.size(); ++i)
-            bridge_test::write_byte(out);
+            bridge_test::write_byte(out, failures);
         seen += static_cast<int>(got.size());
     }
 }
 
-awaitable<int> ask(mio::posix::sender& out, mio::posix::receiver& in, int n)
+awaitable<int> ask(mio::posix::sender& out, mio::posix::receiver& in, int n,
+    mio_test::thread_failures& failures)
 {
     async_source ready(co_await asio::this_coro::executor, in, interest::readable);
     int answers = 0;
     for (int i = 0; i < n; ++i)
     {
-        bridge_test::write_byte(out);
+        bridge_test::write_byte(out, failures);
         std::string got;
         while (got.empty())
         {
@@ -91,8 +94,9 @@ BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
     auto b = mio::posix::make_pipe();
     std::exception_ptr failure;
     int answers = -1;
-    asio::co_spawn(ioc, echo(a.receiver, b.sender, rounds), rethrow_into(failure));
-    asio::co_spawn(ioc, ask(a.sender, b.receiver, rounds),
+    mio_test::thread_failures failures;
+    asio::co_spawn(ioc, echo(a.receiver, b.sender, rounds, failures), rethrow_into(failure));
+    asio::co_spawn(ioc, ask(a.sender, b.receiver, rounds, failures),
         [&](std::exception_ptr e, int n) {
             failure = e;
             answers = n;
@@ -100,6 +104,7 @@ BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
     bridge_test::run_until(ioc, [&] { return answers >= 0 || failure; }, 15000ms);
     if (failure)
         std::rethrow_exception(failure);
+    failures.check();
     BOOST_CHECK_EQUAL(answers, rounds);
 }
 
@@ -113,14 +118,15 @@ BOOST_AUTO_TEST_CASE(coroutines_on_several_threads)
         e = mio::posix::make_pipe();
     std::atomic<int> finished{0};
     std::atomic<int> total{0};
+    mio_test::thread_failures failures; // the coroutines run on the workers
     for (int i = 0; i < pairs; ++i)
     {
         auto& a = ends[2 * i];
         auto& b = ends[2 * i + 1];
-        asio::co_spawn(ioc, echo(a.receiver, b.sender, rounds), asio::detached);
-        asio::co_spawn(ioc, ask(a.sender, b.receiver, rounds),
+        asio::co_spawn(ioc, echo(a.receiver, b.sender, rounds, failures), asio::detached);
+        asio::co_spawn(ioc, ask(a.sender, b.receiver, rounds, failures),
             [&](std::exception_ptr e, int n) {
-                BOOST_CHECK(!e);
+                failures.expect(!e, "ask: the coroutine threw");
                 total += n;
                 ++finished;
             });
@@ -128,6 +134,7 @@ BOOST_AUTO_TEST_CASE(coroutines_on_several_threads)
     bridge_test::threaded_run run(ioc, 3);
     bridge_test::wait_until([&] { return finished == pairs; }, 15000ms);
     run.join_when_idle();
+    failures.check();
     BOOST_CHECK_EQUAL(total.load(), pairs * rounds);
 }
 

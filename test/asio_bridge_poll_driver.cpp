@@ -435,11 +435,12 @@ BOOST_AUTO_TEST_CASE(strand_serialises_batches_under_multithreaded_run)
     });
 
     bridge_test::threaded_run run(ioc, 3);
+    mio_test::thread_failures writer_failures;
     std::thread writer([&] {
         for (int i = 0; i < per_source; ++i)
         {
             for (auto& ends : p.ends)
-                bridge_test::write_byte(ends.sender);
+                bridge_test::write_byte(ends.sender, writer_failures);
             // Other work on the same strand, interleaved with the batches.
             asio::post(strand, [&] {
                 enter();
@@ -451,6 +452,7 @@ BOOST_AUTO_TEST_CASE(strand_serialises_batches_under_multithreaded_run)
         }
     });
     writer.join();
+    writer_failures.check();
     bridge_test::wait_until([&] { return bytes == sources * per_source; }, 15000ms);
     bridge_test::wait_until([&] { return other_handlers == per_source; });
     driver.stop();

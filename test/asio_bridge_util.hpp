@@ -160,6 +160,16 @@ inline void write_byte(boost::mio::posix::sender& s, char c = 'x')
     BOOST_REQUIRE_EQUAL(s.write_some(boost::asio::buffer(&c, 1)), 1u);
 }
 
+// The same from a thread other than the test's own (an io_context worker, a
+// writer thread): a failure is recorded in `failures`, never asserted here.
+inline void write_byte(boost::mio::posix::sender& s, mio_test::thread_failures& failures,
+    char c = 'x')
+{
+    boost::system::error_code ec;
+    failures.expect(s.write_some(boost::asio::buffer(&c, 1), ec) == 1 && !ec,
+        "write_byte: the one-byte write failed");
+}
+
 } // namespace bridge_test
 
 #endif // BOOST_MIO_TEST_ASIO_BRIDGE_UTIL_HPP

@@ -66,8 +66,10 @@ struct watched
     watched() { p.registry().register_(ends.reader(), mio::token(1), mio::interest::readable); }
 };
 
+// Writes all of `s`, sleeping while the writer would block; returns what
+// went wrong, or nullptr. Asserts nothing, so any thread may call it.
 template <class Writer>
-void write_all(Writer& w, const std::string& s)
+const char* try_write_all(Writer& w, const std::string& s)
 {
     std::size_t done = 0;
     const auto deadline = std::chrono::steady_clock::now() + event_timeout;
@@ -77,12 +79,22 @@ void write_all(Writer& w, const std::string& s)
         done += w.write_some(asio::buffer(s.data() + done, s.size() - done), ec);
         if (ec == asio::error::would_block)
         {
-            BOOST_REQUIRE_MESSAGE(std::chrono::steady_clock::now() < deadline, "writer stuck");
+            if (std::chrono::steady_clock::now() >= deadline)
+                return "writer stuck";
             std::this_thread::sleep_for(std::chrono::microseconds(100));
             continue;
         }
-        BOOST_REQUIRE_MESSAGE(!ec, "write: " << ec.message());
+        if (ec)
+            return "write failed";
     }
+    return nullptr;
+}
+
+template <class Writer>
+void write_all(Writer& w, const std::string& s)
+{
+    const char* failure = try_write_all(w, s);
+    BOOST_REQUIRE_MESSAGE(failure == nullptr, failure);
 }
 
 template <class Ends>
@@ -128,13 +140,15 @@ void racing_writer()
     for (char& c : sent)
         c = static_cast<char>(rng());
 
+    mio_test::thread_failures writer_failures;
     std::thread writer([&] {
         std::mt19937 r(678);
         std::size_t off = 0;
         while (off < total)
         {
             const std::size_t chunk = std::min<std::size_t>(total - off, 1 + r() % 3000);
-            write_all(w.ends.writer(), sent.substr(off, chunk));
+            if (const char* failure = try_write_all(w.ends.writer(), sent.substr(off, chunk)))
+                return writer_failures.record(failure);
             off += chunk;
             if (r() % 8 == 0)
                 std::this_thread::sleep_for(std::chrono::microseconds(r() % 200));
@@ -169,6 +183,7 @@ void racing_writer()
         }
     }
     writer.join();
+    writer_failures.check();
     BOOST_REQUIRE_MESSAGE(!timed_out, "no event for " << event_timeout.count()
         << " ms after a short read, with " << got.size() << " of " << total << " bytes read");
     BOOST_TEST(got.size() == total);

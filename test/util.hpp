@@ -17,7 +17,9 @@
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <dirent.h>
 #include <fcntl.h>
@@ -174,7 +176,16 @@ struct fd_leak_check
         if (at_end != at_start)
         {
             std::cerr << "fd leak: " << at_start << " fds open at start, " << at_end
-                      << " at exit\n";
+                      << " at exit:";
+            for (int fd = 0; fd < 1024; ++fd)
+            {
+                char link[64], target[256];
+                std::snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+                const ssize_t n = ::readlink(link, target, sizeof target - 1);
+                if (n > 0)
+                    std::cerr << ' ' << fd << "->" << std::string(target, std::size_t(n));
+            }
+            std::cerr << '\n';
             std::_Exit(EXIT_FAILURE);
         }
     }
@@ -226,6 +237,44 @@ inline std::string example_path(const std::string& name)
     return {};
 #endif
 }
+
+// Boost.Test's assertions are not thread-safe (each one updates the
+// framework's shared checkpoint), so code running on another thread (a
+// std::thread, an io_context worker) never calls them: it records what went
+// wrong here, in atomics, and the test's own thread checks after joining.
+class thread_failures
+{
+public:
+    // Thread-safe. `what` must outlive this object (a string literal).
+    void record(const char* what) noexcept
+    {
+        const char* none = nullptr;
+        first_.compare_exchange_strong(none, what);
+        count_.fetch_add(1);
+    }
+
+    // Records `what` unless `ok`; returns `ok`.
+    bool expect(bool ok, const char* what) noexcept
+    {
+        if (!ok)
+            record(what);
+        return ok;
+    }
+
+    int count() const noexcept { return count_.load(); }
+
+    // On the test's thread only.
+    void check() const
+    {
+        const char* first = first_.load();
+        BOOST_TEST(count() == 0,
+            count() << " failure(s) on other threads, the first: " << (first ? first : ""));
+    }
+
+private:
+    std::atomic<int> count_{0};
+    std::atomic<const char*> first_{nullptr};
+};
 
 // Runs `f`, which must throw boost::system::system_error whose code()
 // compares equal to `expected` (an error_code, an errc or a library enum).
