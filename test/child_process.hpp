@@ -147,10 +147,8 @@ public:
         return kib;
     }
 
-    // Lowers its soft RLIMIT_NOFILE so that exactly `free_fds` more
-    // descriptors fit, counted from what it has open now; accept(2) then
-    // reports EMFILE once they are used. Returns the limit set.
-    rlim_t limit_fds_to(std::size_t free_fds)
+    // Its open file descriptors, in increasing order.
+    std::vector<long> fds() const
     {
         const std::string dir = "/proc/" + std::to_string(pid_) + "/fd";
         DIR* d = ::opendir(dir.c_str());
@@ -161,6 +159,16 @@ public:
                 open.push_back(std::strtol(e->d_name, nullptr, 10));
         ::closedir(d);
         std::sort(open.begin(), open.end());
+        return open;
+    }
+    std::size_t open_fds() const { return fds().size(); }
+
+    // Lowers its soft RLIMIT_NOFILE so that exactly `free_fds` more
+    // descriptors fit, counted from what it has open now; accept(2) then
+    // reports EMFILE once they are used. Returns the limit set.
+    rlim_t limit_fds_to(std::size_t free_fds)
+    {
+        const std::vector<long> open = fds();
         // New fds take the lowest free numbers below the limit, wherever
         // the holes are; fds open above it (inherited ones) do not count.
         rlim_t limit = 0;
