@@ -40,7 +40,7 @@ class echo_connection
 {
 public:
     // The most output kept per connection before it stops reading.
-    static constexpr std::size_t max_pending = 4 * 1024 * 1024;
+    static constexpr std::size_t max_pending = 1024 * 1024;
 
     // `s` must be registered for READABLE interest alone.
     explicit echo_connection(Stream s) : stream_(std::move(s)) {}
