@@ -10,11 +10,17 @@
 // to_mio and becomes a mio::net::tcp_stream, registered edge-triggered
 // with a mio::poll. A poll_driver runs that poll inside the same
 // io_context, so one run() drives both worlds on one thread. The echo is
-// written the mio way: on an event, read until would_block, keep what
-// could not be written yet, and send it when the stream becomes writable.
+// written the mio way (echo_connection.hpp, shared with tcp_server): on an
+// event, read until would_block, keep what could not be written yet and
+// send it when the stream becomes writable, stop reading while too much is
+// pending, and after the peer's end of stream echo the rest before closing.
 //
-// Prints "listening on 127.0.0.1:PORT" first (the OS picks the port) and
+// When accept fails for want of fds (EMFILE), it retries as soon as a
+// connection closes, and every 100 ms (see acceptor.hpp for why an
+// edge-triggered server must). Prints "listening on 127.0.0.1:PORT" first (the OS picks the port) and
 // stops cleanly on SIGTERM or SIGINT (exit status 0).
+
+#include "echo_connection.hpp"
 
 #include <boost/mio.hpp>
 #include <boost/mio/asio_bridge.hpp>
@@ -22,12 +28,14 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <cstddef>
 #include <iostream>
-#include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace asio = boost::asio;
 namespace mio = boost::mio;
@@ -41,6 +49,7 @@ class hybrid_server
 public:
     explicit hybrid_server(asio::io_context& ioc)
         : acceptor_(ioc, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0)),
+          retry_(ioc),
           driver_(ioc.get_executor(), poll_, 256)
     {
     }
@@ -55,17 +64,15 @@ public:
 
     void stop()
     {
+        stopping_ = true;
+        retry_.cancel();
         driver_.stop();
         acceptor_.close();
         connections_.clear(); // closing a stream removes it from the poll
     }
 
 private:
-    struct connection
-    {
-        mio::net::tcp_stream stream;
-        std::string unsent; // echoed bytes the peer was not ready for yet
-    };
+    using connection = echo_connection<mio::net::tcp_stream>;
 
     // The Asio side: accept, then give the socket to mio.
     void accept()
@@ -74,9 +81,32 @@ private:
             if (ec == asio::error::operation_aborted)
                 return;
             if (!ec)
+            {
+                stalled_ = false;
                 adopt(std::move(socket));
-            accept();
+                accept();
+                return;
+            }
+            // EMFILE and the like: the connection stays queued, and asking
+            // again at once fails the same way (a busy loop). Retry once a
+            // connection closes (on_closed) or after a while, whichever
+            // comes first: fds can also free up where this loop sees nothing.
+            if (!stalled_)
+                std::cerr << "accept: " << ec.message() << "; retrying\n";
+            stalled_ = true;
+            retry_.expires_after(std::chrono::milliseconds(100));
+            retry_.async_wait([this](const error_code&) {
+                if (!stopping_)
+                    accept();
+            });
         });
+    }
+
+    // A connection closed: an fd is free for a stalled accept.
+    void on_closed()
+    {
+        if (stalled_)
+            retry_.cancel(); // its handler accepts at once
     }
 
     void adopt(tcp::socket socket)
@@ -84,14 +114,13 @@ private:
         error_code ec;
         mio::net::tcp_stream stream = mio::asio_bridge::to_mio(std::move(socket), ec);
         if (!ec)
-            poll_.registry().register_(stream, mio::token(next_token_),
-                mio::interest::readable | mio::interest::writable, ec);
+            poll_.registry().register_(stream, mio::token(next_token_), mio::interest::readable, ec);
         if (ec)
         {
             std::cerr << "adopt: " << ec.message() << "\n";
             return;
         }
-        connections_.emplace(next_token_++, connection{std::move(stream), {}});
+        connections_.emplace(next_token_++, connection(std::move(stream)));
     }
 
     // The mio side: one batch of events, delivered by the poll_driver.
@@ -102,57 +131,23 @@ private:
             auto it = connections_.find(e.token().value());
             if (it == connections_.end())
                 continue;
-            bool open = true;
-            if (e.is_readable() || e.is_read_closed())
-                open = echo(it->second);
-            if (open && e.is_writable())
-                open = flush(it->second);
-            if (!open || e.is_error())
-                connections_.erase(it);
+            if (!it->second.on_ready(poll_.registry(), e.token(), buffer_))
+            {
+                connections_.erase(it); // closing it removes it from the poll
+                on_closed();
+            }
         }
-    }
-
-    // Reads until would_block (the edge-triggered rule) and echoes. False
-    // once the connection is done.
-    static bool echo(connection& c)
-    {
-        for (;;)
-        {
-            char buf[16 * 1024];
-            error_code ec;
-            const std::size_t n = c.stream.read_some(asio::buffer(buf), ec);
-            if (ec == asio::error::would_block)
-                return true;
-            if (ec) // eof or reset
-                return false;
-            c.unsent.append(buf, n);
-            if (!flush(c))
-                return false;
-        }
-    }
-
-    // Writes what it can of the unsent bytes; the rest waits for the next
-    // writable event.
-    static bool flush(connection& c)
-    {
-        while (!c.unsent.empty())
-        {
-            error_code ec;
-            const std::size_t n = c.stream.write_some(asio::buffer(c.unsent), ec);
-            if (ec == asio::error::would_block)
-                return true;
-            if (ec)
-                return false;
-            c.unsent.erase(0, n);
-        }
-        return true;
     }
 
     tcp::acceptor acceptor_;
+    asio::steady_timer retry_; // a stalled accept's next try
+    bool stalled_ = false;
+    bool stopping_ = false;
     mio::poll poll_;
     mio::asio_bridge::poll_driver driver_;
     std::unordered_map<std::size_t, connection> connections_;
     std::size_t next_token_ = 1;
+    std::vector<char> buffer_ = std::vector<char>(64 * 1024);
 };
 
 } // namespace

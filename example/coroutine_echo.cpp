@@ -13,8 +13,10 @@
 // and awaits writable readiness whenever the peer is slow to read. All the
 // sockets share the io_context's one mio::poll, watched by its reactor.
 //
-// Prints "listening on 127.0.0.1:PORT" first (the OS picks the port) and
-// stops cleanly on SIGTERM or SIGINT (exit status 0). Without C++20
+// After accept fails for want of fds (EMFILE) the listener retries when a
+// connection ends and every 100 ms. Prints "listening on 127.0.0.1:PORT"
+// first (the OS picks the port) and stops cleanly on SIGTERM or SIGINT
+// (exit status 0). Without C++20
 // coroutines it says so and exits 0.
 
 #include <boost/mio.hpp>
@@ -22,7 +24,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <chrono>
 #include <csignal>
 #include <iostream>
 
@@ -98,25 +102,50 @@ awaitable<void> echo(net::tcp_stream s)
     }
 }
 
+// One connection's life; when it ends, an fd is free for a stalled accept.
+awaitable<void> serve(net::tcp_stream s, asio::steady_timer& accept_retry)
+{
+    co_await echo(std::move(s));
+    accept_retry.cancel();
+}
+
 awaitable<void> listen(net::tcp_listener listener)
 {
     const auto ex = co_await asio::this_coro::executor;
     async_source ready(ex, listener, interest::readable);
+    asio::steady_timer accept_retry(ex);
+    bool stalled = false;
     for (;;)
     {
-        co_await ready.async_wait(interest::readable, use_awaitable);
+        if (stalled)
+        {
+            // EMFILE and the like: the connection stays queued and no new
+            // edge will say so. Retry when a connection ends or after
+            // 100 ms, whichever comes first (acceptor.hpp: why).
+            accept_retry.expires_after(std::chrono::milliseconds(100));
+            co_await accept_retry.async_wait(asio::as_tuple(use_awaitable));
+        }
+        else
+            co_await ready.async_wait(interest::readable, use_awaitable);
         for (;;) // accept every pending connection
         {
             error_code ec;
             auto [stream, peer] = listener.accept(ec);
             if (ec == asio::error::would_block)
-                break;
-            if (ec)
             {
-                std::cerr << "accept: " << ec.message() << "\n";
+                stalled = false;
                 break;
             }
-            asio::co_spawn(ex, echo(std::move(stream)), asio::detached);
+            if (ec == asio::error::connection_aborted)
+                continue;
+            if (ec)
+            {
+                if (!stalled) // once per shortage
+                    std::cerr << "accept: " << ec.message() << "; retrying\n";
+                stalled = true;
+                break;
+            }
+            asio::co_spawn(ex, serve(std::move(stream), accept_retry), asio::detached);
         }
     }
 }

@@ -18,9 +18,11 @@
 #include <boost/system/system_error.hpp>
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <limits>
+#include <optional>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -47,15 +49,24 @@ public:
 
     // Calls handle(event) for every event until a stop signal; returns the
     // exit status: 0 when stopped by a signal, 1 when handle returned false
-    // or waiting failed.
+    // or waiting failed. Before every wait it calls before_wait(), which
+    // returns how long that wait may block (nullopt: until an event): the
+    // place for work that no event announces, such as retrying an accept
+    // after EMFILE (acceptor.hpp).
     template <class Handler>
     int run(Handler handle)
+    {
+        return run(handle, [] { return std::optional<std::chrono::nanoseconds>(); });
+    }
+
+    template <class Handler, class BeforeWait>
+    int run(Handler handle, BeforeWait before_wait)
     {
         boost::mio::events events(1024);
         for (;;)
         {
             boost::system::error_code ec;
-            poll_.wait(events, ec);
+            poll_.wait(events, before_wait(), ec);
             if (ec == boost::system::errc::interrupted)
                 continue; // another signal (e.g. SIGCHLD): just wait again
             if (ec)

@@ -7,154 +7,27 @@
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// The example binaries are found (in this order) among the program's
-// arguments (b2 passes each binary; a directory works too), then in
-// BOOST_MIO_EXAMPLE_DIR (CMake).
+// The example binaries are found by mio_test::example_path (b2 passes
+// each binary as an argument; CMake compiles in BOOST_MIO_EXAMPLE_DIR).
 
 // The header is self-contained: it comes first.
 #include <boost/mio.hpp>
 
 #define BOOST_TEST_MODULE examples_net
 #include "util.hpp"
+#include "child_process.hpp"
 #include "net_util.hpp"
 
-#include <cerrno>
 #include <csignal>
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <string>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <vector>
-
-extern char** environ;
 
 using namespace mio_test;
 using mio::interest;
 using mio::token;
 
 namespace {
-
-std::string find_example(const std::string& name)
-{
-    const auto& suite = boost::unit_test::framework::master_test_suite();
-    for (int i = 1; i < suite.argc; ++i)
-    {
-        const std::string arg = suite.argv[i];
-        if (arg == name || (arg.size() > name.size()
-                && arg.compare(arg.size() - name.size() - 1, std::string::npos, "/" + name) == 0))
-            return arg;
-        struct stat st;
-        if (::stat(arg.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
-            return arg + "/" + name;
-    }
-#if defined(BOOST_MIO_EXAMPLE_DIR)
-    return std::string(BOOST_MIO_EXAMPLE_DIR) + "/" + name;
-#else
-    BOOST_FAIL("example " << name << " not found: pass its path as an argument");
-    return {};
-#endif
-}
-
-// A spawned example with its stdout on a pipe. The destructor kills and
-// reaps it if the test did not, so a failing test leaves no process.
-class child_process
-{
-public:
-    explicit child_process(const std::vector<std::string>& args)
-    {
-        int fds[2];
-        BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1); // dup2 clears CLOEXEC
-        std::vector<char*> argv;
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        ::close(fds[1]);
-        out_ = fds[0];
-        BOOST_REQUIRE_MESSAGE(rc == 0, "posix_spawn " << args[0] << ": " << std::strerror(rc));
-    }
-    ~child_process()
-    {
-        if (pid_ > 0)
-        {
-            ::kill(pid_, SIGKILL);
-            ::waitpid(pid_, nullptr, 0);
-        }
-        if (out_ >= 0)
-            ::close(out_);
-    }
-    child_process(const child_process&) = delete;
-    child_process& operator=(const child_process&) = delete;
-
-    // The first line of its stdout, without the newline (bounded wait).
-    std::string first_line()
-    {
-        std::string line;
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (std::chrono::steady_clock::now() < deadline)
-        {
-            ::pollfd pfd{out_, POLLIN, 0};
-            if (::poll(&pfd, 1, 100) <= 0)
-                continue;
-            char c;
-            const ssize_t n = ::read(out_, &c, 1);
-            BOOST_REQUIRE_MESSAGE(n == 1, "the example ended before printing a line");
-            if (c == '\n')
-                return line;
-            line += c;
-        }
-        BOOST_FAIL("no first line from the example within 10 s");
-        return line;
-    }
-
-    // Sends `sig` and returns the exit status (see wait_exit).
-    int stop(int sig)
-    {
-        BOOST_REQUIRE(::kill(pid_, sig) == 0);
-        return wait_exit();
-    }
-
-    // The exit status; fails unless it exits normally within 10 s.
-    int wait_exit()
-    {
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        int status = 0;
-        while (std::chrono::steady_clock::now() < deadline)
-        {
-            const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-            if (r == pid_)
-            {
-                pid_ = -1;
-                BOOST_REQUIRE_MESSAGE(WIFEXITED(status), "the example died of a signal: "
-                        << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
-                return WEXITSTATUS(status);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        BOOST_FAIL("the example did not exit within 10 s of the signal");
-        return -1;
-    }
-
-private:
-    pid_t pid_ = -1;
-    int out_ = -1;
-};
-
-// The port in "listening on 127.0.0.1:PORT".
-unsigned short parse_port(const std::string& line)
-{
-    const std::string prefix = "listening on 127.0.0.1:";
-    BOOST_REQUIRE_MESSAGE(line.compare(0, prefix.size(), prefix) == 0, "first line: " << line);
-    const unsigned long port = std::stoul(line.substr(prefix.size()));
-    BOOST_REQUIRE(port > 0 && port < 65536);
-    return static_cast<unsigned short>(port);
-}
 
 std::string pattern(std::size_t size, std::size_t seed)
 {
@@ -228,7 +101,7 @@ std::vector<Stream> connect_n(std::size_t n, Connect connect)
 
 BOOST_AUTO_TEST_CASE(tcp_server_echoes_one_mib_and_100_connections_then_exits_on_sigterm)
 {
-    child_process server({find_example("tcp_server"), "0"});
+    child_process server({example_path("tcp_server"), "0"});
     const tcp::endpoint at = local_v4(parse_port(server.first_line()));
 
     // One connection, 1 MiB: far more than the server's 64 KiB buffer and
@@ -249,7 +122,7 @@ BOOST_AUTO_TEST_CASE(tcp_server_echoes_one_mib_and_100_connections_then_exits_on
 
 BOOST_AUTO_TEST_CASE(tcp_server_holds_a_thousand_connections)
 {
-    child_process server({find_example("tcp_server"), "0"});
+    child_process server({example_path("tcp_server"), "0"});
     const tcp::endpoint at = local_v4(parse_port(server.first_line()));
     auto clients = connect_n<net::tcp_stream>(1000, [&] { return net::tcp_stream::connect(at); });
     std::vector<std::string> payloads;
@@ -259,48 +132,117 @@ BOOST_AUTO_TEST_CASE(tcp_server_holds_a_thousand_connections)
     BOOST_TEST(server.stop(SIGINT) == 0);
 }
 
-BOOST_AUTO_TEST_CASE(tcp_server_finishes_the_echo_after_half_close)
+namespace {
+
+constexpr std::size_t half_close_size = 32 * 1024 * 1024;
+
+// The most a server may grow (peak RSS over its RSS before) while echoing
+// half_close_size bytes to a client that reads nothing at first: its
+// bounded pending output (1 MiB in echo_connection.hpp) and the buffer
+// reallocations around it. A server that buffers whatever it reads holds
+// most of the 32 MiB.
+constexpr std::size_t max_growth_kib = 16 * 1024;
+
+// A client that sends `total` bytes, first without reading (until all are
+// sent or the server has taken nothing for a second, which is where a
+// bounded server stops reading), then shuts down its sending side and
+// reads the echo to end of stream, sending what is left as the server
+// takes it. Every byte must come back, in order; the server must close
+// the connection after the last one and not grow past max_growth_kib.
+template <class Stream>
+void check_echo_after_half_close(child_process& server, Stream c, std::size_t total)
 {
-    child_process server({find_example("tcp_server"), "0"});
-    const tcp::endpoint at = local_v4(parse_port(server.first_line()));
-    auto c = net::tcp_stream::connect(at);
+    const std::size_t rss_before = server.rss_kib();
     mio::poll p;
     mio::events evs(8);
     register_until_writable(p, evs, c, 1);
-    const std::string msg = pattern(100 * 1000, 3);
+    const std::string msg = pattern(total, 3);
     std::size_t sent = 0;
-    std::string got;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    bool eof = false, shut = false;
-    while (!eof && std::chrono::steady_clock::now() < deadline)
-    {
+    auto send_what_fits = [&] {
         boost::system::error_code ec;
         while (sent < msg.size() && !ec)
             sent += c.write_some(asio::buffer(msg.data() + sent, msg.size() - sent), ec);
+        BOOST_REQUIRE_MESSAGE(!ec || is_would_block(ec), "write: " << ec.message());
+    };
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    for (bool stalled = false; sent < msg.size() && !stalled;)
+    {
+        send_what_fits();
+        p.wait(evs, std::chrono::seconds(1));
+        stalled = evs.empty();
+        BOOST_REQUIRE(std::chrono::steady_clock::now() < deadline);
+    }
+    std::string got;
+    bool eof = false, shut = false;
+    while (!eof && std::chrono::steady_clock::now() < deadline)
+    {
+        send_what_fits();
         if (sent == msg.size() && !shut)
         {
             c.shutdown(net::shutdown_type::send); // the echo must still come back whole
             shut = true;
         }
-        char buf[8192];
-        for (ec.clear(); !ec;)
+        boost::system::error_code ec;
+        std::vector<char> buf(64 * 1024);
+        while (!ec)
         {
             const std::size_t n = c.read_some(asio::buffer(buf), ec);
-            got.append(buf, n);
+            got.append(buf.data(), n);
         }
         eof = ec == asio::error::eof;
-        BOOST_REQUIRE(eof || is_would_block(ec));
+        BOOST_REQUIRE_MESSAGE(eof || is_would_block(ec), "read: " << ec.message());
+        BOOST_REQUIRE(got.size() <= msg.size());
         if (!eof)
             p.wait(evs, std::chrono::milliseconds(200));
     }
-    BOOST_TEST(eof); // the server closed after echoing everything
-    BOOST_TEST((got == msg));
+    BOOST_TEST(eof, "the server closed after echoing everything");
+    BOOST_TEST_REQUIRE(got.size() == msg.size());
+    BOOST_TEST((got == msg), "the echo differs");
+    const std::size_t growth = server.rss_kib("VmHWM") - std::min(rss_before, server.rss_kib("VmHWM"));
+    BOOST_TEST_MESSAGE("the server grew by " << growth << " KiB");
+    BOOST_TEST(growth < max_growth_kib, "the server grew by " << growth << " KiB");
+}
+
+void check_tcp_echo_after_half_close(const std::string& example)
+{
+    child_process server({example_path(example), "0"});
+    const tcp::endpoint at = local_v4(parse_port(server.first_line()));
+    check_echo_after_half_close(server, net::tcp_stream::connect(at), half_close_size);
     BOOST_TEST(server.stop(SIGTERM) == 0);
 }
 
+} // namespace
+
+BOOST_AUTO_TEST_CASE(tcp_server_echoes_32_mib_after_half_close_with_bounded_output)
+{
+    check_tcp_echo_after_half_close("tcp_server");
+}
+
+BOOST_AUTO_TEST_CASE(unix_echo_echoes_32_mib_after_half_close_with_bounded_output)
+{
+    temp_dir dir;
+    const std::string path = dir.file("echo.sock");
+    child_process server({example_path("unix_echo"), path});
+    BOOST_TEST(server.first_line() == "listening on " + path);
+    check_echo_after_half_close(server, net::unix_stream::connect(path), half_close_size);
+    BOOST_TEST(server.stop(SIGTERM) == 0);
+}
+
+BOOST_AUTO_TEST_CASE(asio_hybrid_server_echoes_32_mib_after_half_close_with_bounded_output)
+{
+    check_tcp_echo_after_half_close("asio_hybrid_server");
+}
+
+#if defined(BOOST_ASIO_HAS_CO_AWAIT) // without coroutines the example only says so
+BOOST_AUTO_TEST_CASE(coroutine_echo_echoes_32_mib_after_half_close_with_bounded_output)
+{
+    check_tcp_echo_after_half_close("coroutine_echo");
+}
+#endif
+
 BOOST_AUTO_TEST_CASE(udp_server_echoes_every_datagram)
 {
-    child_process server({find_example("udp_server"), "0"});
+    child_process server({example_path("udp_server"), "0"});
     const udp::endpoint at = udp_local_v4(parse_port(server.first_line()));
     auto client = net::udp_socket::bind(udp_local_v4());
     mio::poll p;
@@ -350,7 +292,7 @@ BOOST_AUTO_TEST_CASE(unix_echo_echoes_and_removes_its_socket_on_sigterm)
 {
     temp_dir dir;
     const std::string path = dir.file("echo.sock");
-    child_process server({find_example("unix_echo"), path});
+    child_process server({example_path("unix_echo"), path});
     BOOST_TEST(server.first_line() == "listening on " + path);
 
     std::vector<net::unix_stream> one;
@@ -373,7 +315,7 @@ BOOST_AUTO_TEST_CASE(unix_echo_refuses_an_existing_path)
     temp_dir dir;
     const std::string path = dir.file("taken");
     auto squatter = net::unix_listener::bind(path);
-    child_process server({find_example("unix_echo"), path});
+    child_process server({example_path("unix_echo"), path});
     // It prints no "listening" line and exits with status 1.
     BOOST_TEST(server.wait_exit() == 1);
 }

@@ -243,6 +243,32 @@ BOOST_AUTO_TEST_CASE(reregister_changes_token_and_interest)
     BOOST_TEST((evs.begin()->token() == token(4)));
 }
 
+// The contract of registry::reregister: it re-arms the source, so an
+// interest that is already ready when it is added is reported by the next
+// wait, without an operation reporting would_block first. The common case:
+// a write hit would_block, WRITABLE interest is added, and the send buffer
+// drained in between.
+BOOST_AUTO_TEST_CASE(reregister_reports_already_ready_interest)
+{
+    poll p;
+    events evs(4);
+    auto [a, b] = boost::mio::net::unix_stream::pair();
+    p.registry().register_(a, token(1), interest::readable);
+    // Make `a` readable and drain it, so its registration is quiet and its
+    // send buffer (empty, writable all along) has raised no event.
+    const char byte = 'x';
+    BOOST_TEST_REQUIRE(b.write_some(boost::asio::buffer(&byte, 1)) == 1u);
+    mio_test::expect_events(p, evs, {mio_test::readable(1)});
+    char buf[16];
+    error_code ec;
+    while (!ec)
+        a.read_some(boost::asio::buffer(buf), ec);
+    BOOST_TEST_REQUIRE(mio_test::is_would_block(ec));
+
+    p.registry().reregister(a, token(2), interest::readable | interest::writable);
+    mio_test::expect_events(p, evs, {mio_test::writable(2)});
+}
+
 // mio's reregister_different_interest_without_poll: a readiness queued for
 // the old interest is not reported under the new one.
 BOOST_AUTO_TEST_CASE(reregister_drops_readiness_of_the_old_interest)

@@ -19,6 +19,9 @@
 //
 //   loadgen --port P --conns C --size S --seconds T [--warmup W] [--pid PID]
 //           [--think-ns N]
+//   loadgen --cpu-of PID     prints "cpu_ns=N sleeps=S" for that process now
+//                            (bench/run reads a server's CPU time so around
+//                            other load generators, e.g. wrk)
 //
 // --think-ns makes the client busy for N ns before it sends each message
 // (a client with work of its own). It makes the load generator the slower
@@ -50,6 +53,7 @@ struct options
     double warmup = 0.2;
     long pid = 0;
     std::int64_t think_ns = 0;
+    long cpu_of = 0;
 };
 
 options parse(int argc, char** argv)
@@ -66,6 +70,7 @@ options parse(int argc, char** argv)
         else if (k == "--warmup") o.warmup = std::atof(v);
         else if (k == "--pid") o.pid = std::atol(v);
         else if (k == "--think-ns") o.think_ns = std::atoll(v);
+        else if (k == "--cpu-of") o.cpu_of = std::atol(v);
         else { std::fprintf(stderr, "unknown option %s\n", k.c_str()); std::exit(2); }
     }
     return o;
@@ -403,6 +408,12 @@ int main(int argc, char** argv)
     bench_ignore_sigpipe();
     bench_raise_fd_limit();
     const options o = parse(argc, argv);
+    if (o.cpu_of != 0)
+    {
+        const std::int64_t cpu = task_cpu_ns(o.cpu_of);
+        std::printf("cpu_ns=%" PRId64 " sleeps=%" PRId64 "\n", cpu, task_sleeps(o.cpu_of));
+        return cpu < 0 ? 1 : 0;
+    }
     generator g(o);
     g.connect_all();
     return g.run();

@@ -33,7 +33,11 @@
 #include <string>
 #include <vector>
 
+#include "report_stats.hpp"
+
 namespace {
+
+using namespace report_stats;
 
 struct impl_info
 {
@@ -52,7 +56,7 @@ const impl_info impls[] = {
     {"raw_again", "raw epoll again (A/A)"},
 };
 
-enum class kind { echo, scale, flat, waker_latency, waker_rate, churn, allocs, callgrind };
+enum class kind { echo, scale, flat, waker_latency, waker_rate, churn, allocs, callgrind, http };
 
 struct row_info
 {
@@ -86,6 +90,9 @@ std::vector<echo_cell> echo_cells()
     return c;
 }
 
+// The wrk connection counts of the HTTP cells (bench/run, scenario 7).
+const char* const http_conns[] = {"1", "50", "500"};
+
 std::vector<row_info> rows()
 {
     std::vector<row_info> r;
@@ -101,6 +108,9 @@ std::vector<row_info> rows()
     r.push_back({"allocs", "5. heap allocations in wait/read/write/register/accept", kind::allocs});
     r.push_back({"callgrind", "instructions/round trip (callgrind)", kind::callgrind});
     r.push_back({"callgrind_churn", "instructions/register+deregister (callgrind)", kind::callgrind});
+    for (const char* conns : http_conns)
+        r.push_back({std::string("http_") + conns,
+            std::string("7. HTTP/1.1 wrk, ") + conns + (std::string(conns) == "1" ? " conn" : " conns"), kind::http});
     return r;
 }
 
@@ -108,16 +118,6 @@ using values = std::map<std::string, std::map<int, double>>;      // key -> repe
 std::map<std::string, std::map<std::string, values>> samples;     // scenario -> impl -> values
 std::map<std::string, std::map<std::string, std::string>> texts;  // scenario -> impl -> raw text
 std::map<std::string, std::string> meta;
-
-double median(std::vector<double> v)
-{
-    v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return std::isnan(x); }), v.end());
-    if (v.empty())
-        return NAN;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 // The samples of one scenario, implementation and key; null if none.
 const std::map<int, double>* find(const std::string& scenario, const std::string& impl, const std::string& key)
@@ -181,40 +181,6 @@ double vs(const std::string& s, const std::string& impl, const std::string& base
     return median(vs_ratios(s, impl, base, key));
 }
 
-std::string fmt(const char* f, double v)
-{
-    char b[64];
-    std::snprintf(b, sizeof b, f, v);
-    return b;
-}
-
-std::string rate(double v)
-{
-    if (v >= 1e6)
-        return fmt("%.2fM", v / 1e6);
-    if (v >= 1e3)
-        return fmt("%.1fk", v / 1e3);
-    return fmt("%.0f", v);
-}
-
-std::string us(double ns)
-{
-    return ns >= 10000 ? fmt("%.1fus", ns / 1000) : fmt("%.2fus", ns / 1000);
-}
-
-// "p50/p99" in microseconds, or in milliseconds once p99 reaches 1 ms.
-std::string latency(double p50_us, double p99_us)
-{
-    if (p99_us < 1000)
-        return fmt("%.0f/", p50_us) + fmt("%.0fus", p99_us);
-    return fmt("%.1f/", p50_us / 1000) + fmt("%.1fms", p99_us / 1000);
-}
-
-std::string ratio(double r)
-{
-    return std::isnan(r) ? "" : fmt("x%.2f", r);
-}
-
 std::string cell(const row_info& r, const std::string& impl)
 {
     const std::string& s = r.id;
@@ -259,6 +225,16 @@ std::string cell(const row_info& r, const std::string& impl)
         // "TOTAL in CALLS calls (detail)": the detail is under the table.
         auto t = texts[s].find(impl);
         return t == texts[s].end() ? "" : t->second.substr(0, t->second.find(" ("));
+    }
+    case kind::http:
+    {
+        // Ratios to Boost.Asio: there is no raw epoll HTTP server.
+        const double rq = get(s, impl, "req_per_s");
+        if (std::isnan(rq))
+            return "";
+        return rate(rq) + "/s " + ratio(vs(s, impl, "asio", "req_per_s")) + ", "
+            + latency(get(s, impl, "p50_us"), get(s, impl, "p99_us")) + ", cpu "
+            + us(get(s, impl, "server_cpu_ns_per_req")) + "/req " + ratio(vs(s, impl, "asio", "server_cpu_ns_per_req"));
     }
     case kind::callgrind:
     {
@@ -392,66 +368,6 @@ std::string markdown_table(const std::vector<std::vector<std::string>>& t)
     return o.str();
 }
 
-// A distribution-free confidence interval for the median of `v`: from
-// its k-th lowest to its k-th highest value, with the largest k for which
-// that covers the true median with at least 85 % probability (each value
-// falls on either side of it with probability 1/2, so the coverage is
-// 1 - 2 P(Binomial(n, 1/2) < k)): with 7 values the 2nd to the 6th
-// (87.5 %), with 5 the lowest to the highest (94 %), with 10 the 3rd to
-// the 8th (89 %).
-std::pair<double, double> median_interval(std::vector<double> v)
-{
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    if (n == 0)
-        return {NAN, NAN};
-    std::size_t k = 1;
-    for (;;)
-    {
-        double below = 0, c = 1; // P(Binomial(n, 1/2) < k + 1), C(n, i)
-        for (std::size_t i = 0; i <= k; ++i)
-        {
-            below += c;
-            c = c * static_cast<double>(n - i) / static_cast<double>(i + 1);
-        }
-        if (2 * k >= n || 1 - 2 * below / std::pow(2.0, static_cast<double>(n)) < 0.85)
-            break;
-        ++k;
-    }
-    return {v[k - 1], v[n - k]};
-}
-
-// One timed ratio of this run against its target (at most `limit`, or at
-// least it when `at_least`). Met when the median of the per-repetition
-// ratios meets it; "noise" when the median misses but its confidence
-// interval still reaches the target, so the repetitions cannot tell the
-// miss from a tie; MISSED when the whole interval misses.
-struct timed
-{
-    std::vector<double> v;
-    double limit;
-    bool at_least;
-
-    bool ok(double x) const { return at_least ? x >= limit : x <= limit; }
-    int verdict() const // -1 unknown, 0 met, 1 noise, 2 missed
-    {
-        if (v.empty())
-            return -1;
-        if (ok(median(v)))
-            return 0;
-        const auto [lo, hi] = median_interval(v);
-        return ok(at_least ? hi : lo) ? 1 : 2;
-    }
-    // "x0.99 [0.95-1.04]": the median and its interval.
-    std::string text() const
-    {
-        if (v.empty())
-            return "not measured";
-        const auto [lo, hi] = median_interval(v);
-        return ratio(median(v)) + (v.size() > 1 ? fmt(" [%.2f", lo) + fmt("-%.2f]", hi) : std::string());
-    }
-};
-
 // The targets of the issue, checked on the paired ratios of this run.
 std::string targets()
 {
@@ -506,6 +422,15 @@ std::string targets()
     timed_line({churn_asio}, "registration churn ahead of Boost.Asio", churn_asio.text());
     const timed wake{vs_ratios("waker_rate", "mio", "raw", "wakes_per_s"), 4, true};
     timed_line({wake}, "waker: >= 4 x wake() calls/s of an always-write eventfd", wake.text());
+    for (const char* conns : http_conns)
+    {
+        const std::string h = std::string("http_") + conns;
+        const timed rq{vs_ratios(h, "mio", "asio", "req_per_s"), 1, true};
+        const timed cpu{vs_ratios(h, "mio", "asio", "server_cpu_ns_per_req"), 1, false};
+        const std::string where = std::string("HTTP, wrk ") + conns + (std::string(conns) == "1" ? " conn" : " conns");
+        timed_line({rq}, where + ": throughput within noise of or ahead of Boost.Asio", rq.text());
+        timed_line({cpu}, where + ": server CPU/request below Boost.Asio's", cpu.text());
+    }
     const double ia = get("callgrind", "asio", "ir_per_rt");
     line(!std::isnan(ia) && !std::isnan(ir_mio), ir_mio < ia, "instructions/round trip ahead of Boost.Asio",
         ratio(ir_mio / ia));

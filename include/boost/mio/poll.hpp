@@ -48,8 +48,9 @@ public:
     /// True when this platform's selector makes a short read a complete
     /// drain (true on epoll).
     ///
-    /// The edge-triggered rule is "read until would_block". Where this is
-    /// true, a read from a stream (tcp_stream, unix_stream, a pipe) that
+    /// The edge-triggered rule is "read until would_block" (registry's
+    /// documentation): that is the portable rule, and this constant names
+    /// a relaxation of it, not a second rule. Where this is true, a read from a stream (tcp_stream, unix_stream, a pipe) that
     /// returns fewer bytes than its buffers hold has emptied the source,
     /// and whatever arrives next raises a new event, so the reader may stop
     /// there and save the read that would only report would_block (one

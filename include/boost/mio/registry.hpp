@@ -36,7 +36,9 @@ struct registry_access;
 ///
 /// All registrations are edge-triggered: an event is reported when a source
 /// becomes ready, and again only after an operation on it reported
-/// would_block. Registering a source twice reports `EEXIST`; reregister or
+/// would_block. That is the portable rule; poll::short_read_drains names
+/// the one relaxation a backend may allow (on epoll a short stream read
+/// also counts as drained). Registering a source twice reports `EEXIST`; reregister or
 /// deregister of a source that is not registered reports `ENOENT`; a closed
 /// handle reports `EBADF`. Closing a registered handle removes it (the OS
 /// does so), but deregister first when the handle may have been dup'ed.
@@ -71,7 +73,16 @@ public:
         src.register_(*this, t, i, ec);
     }
 
-    /// Changes the token and interest of a registered `src`.
+    /// Changes the token and interest of a registered `src`, and re-arms
+    /// it: readiness that `src` has now for the new interest is reported by
+    /// the next wait, without an operation having reported would_block
+    /// first, even readiness an earlier event already reported. So the
+    /// usual "a write hit would_block: add writable interest" never misses
+    /// a send buffer that drained in between, and reregistering an
+    /// interest that is already ready yields an event at once (on every
+    /// backend; on epoll this is `EPOLL_CTL_MOD`, which re-evaluates the
+    /// source). Readiness only of an interest that was removed is not
+    /// reported under the new one.
     /// @throws boost::system::system_error on failure.
     template <class Source>
     void reregister(Source&& src, mio::token t, interest i) const
@@ -81,7 +92,8 @@ public:
         detail::throw_error(ec, "reregister");
     }
 
-    /// Changes the token and interest of a registered `src`; sets `ec`.
+    /// Changes the token and interest of a registered `src` and re-arms it,
+    /// as the throwing overload; sets `ec`.
     template <class Source>
     void reregister(Source&& src, mio::token t, interest i,
         boost::system::error_code& ec) const

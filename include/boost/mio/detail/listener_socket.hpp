@@ -38,7 +38,10 @@ public:
     /// Reports would_block when none is pending; with edge-triggered
     /// readiness, accept until then on every readable event. When the
     /// process is out of descriptors (`EMFILE`, `ENFILE`) the connection
-    /// stays queued and a later accept takes it. A peer bound to a Unix
+    /// stays queued, but no new event will announce it (the listener never
+    /// stopped being ready): retry the accept yourself, e.g. after closing
+    /// a connection and on a wait timeout, or it waits until another client
+    /// connects (tutorial, "Running out of descriptors"). A peer bound to a Unix
     /// name longer than 107 bytes cannot be named: that connection is
     /// closed and `ENAMETOOLONG` reported. @throws boost::system::system_error.
     std::pair<Stream, endpoint_type> accept()

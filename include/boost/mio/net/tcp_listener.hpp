@@ -24,7 +24,10 @@ namespace net {
 /// A non-blocking TCP listening socket (IPv4 or IPv6); an event source.
 ///
 /// Move-only; owns its socket. It is readable when a connection is
-/// pending: accept until would_block on each readable event.
+/// pending: accept until would_block on each readable event. An accept
+/// that fails with `EMFILE`/`ENFILE` leaves the connection queued with no
+/// new event to come for it: retry it yourself (on closing a connection,
+/// on a wait timeout), as the tutorial's "Running out of descriptors" shows.
 ///
 /// Inherited: accept (both overloads), local_endpoint, take_error,
 /// native_handle, release, close, is_open, set_nonblocking and the

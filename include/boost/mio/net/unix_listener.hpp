@@ -26,7 +26,10 @@ namespace net {
 ///
 /// Move-only; owns its socket. Closing it does not remove the socket file
 /// of a filesystem path (unlink it yourself, as with any Unix socket);
-/// binding to a path that exists reports `EADDRINUSE`.
+/// binding to a path that exists reports `EADDRINUSE`. An accept that
+/// fails with `EMFILE`/`ENFILE` leaves the connection queued with no new
+/// event to come for it: retry it yourself (on closing a connection, on a
+/// wait timeout), as the tutorial's "Running out of descriptors" shows.
 ///
 /// Inherited: accept (both overloads; a connecting peer is usually
 /// unnamed, an empty path), local_endpoint, take_error, native_handle,
