@@ -68,6 +68,7 @@ public:
         boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear(); // a source that succeeds may leave ec alone
         src.register_(*this, t, i, ec);
     }
 
@@ -87,6 +88,7 @@ public:
         boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear();
         src.reregister(*this, t, i, ec);
     }
 
@@ -105,6 +107,7 @@ public:
     void deregister(Source&& src, boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear();
         src.deregister(*this, ec);
     }
 
