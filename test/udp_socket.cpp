@@ -239,6 +239,25 @@ BOOST_AUTO_TEST_CASE(edge_triggered_receive_after_would_block)
     expect_no_events(p, evs);
 }
 
+BOOST_AUTO_TEST_CASE(ttl_outside_1_to_255_is_einval_on_both_families)
+{
+    for (const auto& where : {udp_local_v4(), udp_local_v6()})
+    {
+        auto s = net::udp_socket::bind(where);
+        s.set_ttl(1);
+        s.set_ttl(255);
+        BOOST_TEST(s.ttl() == 255u);
+        for (const std::uint32_t bad : {0u, 256u})
+        {
+            boost::system::error_code ec;
+            s.set_ttl(bad, ec);
+            BOOST_TEST(ec == boost::asio::error::invalid_argument);
+            expect_system_error([&] { s.set_ttl(bad); }, boost::asio::error::invalid_argument);
+        }
+        BOOST_TEST(s.ttl() == 255u);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(options_set_and_read_back)
 {
     auto s = net::udp_socket::bind(udp_local_v4());

@@ -102,7 +102,8 @@ BOOST_MIO_DECL void set_option(int fd, option opt, int value,
 BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec) noexcept;
 
 // For the hop-limit options (ttl, multicast_ttl_v4): a value above 255 is
-// EINVAL, never wrapped into the OS's "-1 = default".
+// EINVAL, never wrapped into the OS's "-1 = default"; so is a ttl of 0, on
+// IPv6 too.
 BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
     boost::system::error_code& ec) noexcept;
 

@@ -214,7 +214,9 @@ BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec)
 BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
     boost::system::error_code& ec) noexcept
 {
-    if (value > 255)
+    // IP_TTL refuses 0 but IPV6_UNICAST_HOPS takes it: the unicast TTL is
+    // 1..255 on both families, as documented (a multicast TTL may be 0).
+    if (value > 255 || (value == 0 && opt == option::ttl))
         return set_errno(ec, EINVAL);
     set_option(fd, opt, static_cast<int>(value), ec);
 }
