@@ -18,13 +18,16 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <thread>
 #include <unistd.h>
 
@@ -85,6 +88,55 @@ private:
 inline std::string abstract_name(const std::string& tag)
 {
     return std::string(1, '\0') + "boost_mio_test_" + std::to_string(::getpid()) + "_" + tag;
+}
+
+// A path of exactly `n` bytes inside `dir`.
+inline std::string path_of_length(const temp_dir& dir, std::size_t n, char fill = 'p')
+{
+    const std::string prefix = dir.path() + "/";
+    BOOST_REQUIRE(prefix.size() < n);
+    return prefix + std::string(n - prefix.size(), fill);
+}
+
+// Two Unix names of 108 bytes, filling sun_path with no NUL, unique per
+// `tag`: a filesystem path in `dir` (which Linux reports with a length of
+// sizeof(sockaddr_un) + 1) and an abstract name. Asio's endpoints refuse
+// such names as input, so they are bound and reached with raw calls.
+inline std::array<std::string, 2> names_filling_sun_path(const temp_dir& dir, char tag)
+{
+    const std::string abstract = abstract_name(std::string(1, tag));
+    return {path_of_length(dir, 108, tag), abstract + std::string(108 - abstract.size(), tag)};
+}
+
+// `name` (up to 108 bytes, no terminating NUL needed) as a raw address.
+inline ::socklen_t raw_unix_address(const std::string& name, ::sockaddr_un& addr)
+{
+    addr = ::sockaddr_un{};
+    addr.sun_family = AF_UNIX;
+    BOOST_REQUIRE(name.size() <= sizeof(addr.sun_path));
+    std::memcpy(addr.sun_path, name.data(), name.size());
+    return static_cast<::socklen_t>(offsetof(::sockaddr_un, sun_path) + name.size());
+}
+
+// A raw non-blocking Unix socket of `type` bound to `name`: what Linux
+// accepts, beyond what the library binds.
+inline int raw_unix_socket(int type, const std::string& name)
+{
+    const int fd = ::socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE(fd >= 0);
+    ::sockaddr_un addr;
+    const ::socklen_t len = raw_unix_address(name, addr);
+    BOOST_REQUIRE_MESSAGE(::bind(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
+        "bind: " << std::strerror(errno));
+    return fd;
+}
+
+inline void raw_connect(int fd, const std::string& name)
+{
+    ::sockaddr_un addr;
+    const ::socklen_t len = raw_unix_address(name, addr);
+    BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
+        "connect: " << std::strerror(errno));
 }
 
 inline expected_event read_closed(std::size_t t) { expected_event e{mio::token(t)}; e.read_closed = true; return e; }

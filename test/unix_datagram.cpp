@@ -150,6 +150,46 @@ BOOST_AUTO_TEST_CASE(unbound_sender_is_an_empty_path)
     BOOST_TEST(from.path().empty());
 }
 
+// A sender bound to a name that fills sun_path is read back exactly (its
+// datagrams used to be taken and dropped with ENAMETOOLONG), by every
+// receiving call, and the name read back can be replied to and connected to.
+BOOST_AUTO_TEST_CASE(receive_from_reads_back_a_sender_name_filling_sun_path)
+{
+    temp_dir dir;
+    auto rx = net::unix_datagram::bind(dir.file("rx"));
+    for (const std::string& name : names_filling_sun_path(dir, 's'))
+    {
+        auto tx = net::unix_datagram::from_native(raw_unix_socket(SOCK_DGRAM, name));
+        boost::system::error_code ec;
+        BOOST_TEST(tx.local_endpoint().path() == name);
+        BOOST_TEST(tx.local_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+        for (const std::string& d : {data1, data2})
+            BOOST_TEST(tx.send_to(asio::buffer(d), dir.file("rx")) == d.size());
+
+        char buf[64];
+        auto [peeked, peeked_from] = rx.peek_from(asio::buffer(buf), ec);
+        BOOST_TEST(!ec);
+        BOOST_TEST(std::string(buf, peeked) == data1);
+        BOOST_TEST(peeked_from.path() == name);
+        auto [n1, from1] = rx.receive_from(asio::buffer(buf), ec);
+        BOOST_TEST(!ec);
+        BOOST_TEST(std::string(buf, n1) == data1);
+        BOOST_TEST(from1.path() == name);
+        auto [n2, from2] = rx.receive_from(asio::buffer(buf));
+        BOOST_TEST(std::string(buf, n2) == data2);
+        BOOST_TEST(from2.path() == name);
+
+        BOOST_TEST(rx.send_to(asio::buffer(data2), from2) == data2.size());
+        BOOST_TEST(tx.receive(asio::buffer(buf)) == data2.size());
+        auto connected = net::unix_datagram::unbound();
+        connected.connect(from2);
+        BOOST_TEST(connected.peer_endpoint().path() == name);
+        BOOST_TEST(connected.peer_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(abstract_names)
 {
     const std::string name1 = abstract_name("dgram1"), name2 = abstract_name("dgram2");

@@ -52,8 +52,9 @@ public:
         return socket_ops::take_error(native_handle(), ec);
     }
 
-    /// The address this socket is bound to. A Unix socket bound to a
-    /// name longer than 107 bytes reports `ENAMETOOLONG`.
+    /// The address this socket is bound to, read back exactly: a Unix
+    /// name may be up to 108 bytes here (a path filling `sun_path`, bound
+    /// by other code, since the library binds up to 107).
     /// @throws boost::system::system_error.
     endpoint_type local_endpoint() const
     {

@@ -120,9 +120,9 @@ public:
         return take(buffers, socket_ops::message_peek, nullptr, nullptr, ec);
     }
 
-    /// Receives one datagram and its sender (an unbound Unix sender is an
-    /// empty path; a sender bound to a Unix name of more than 107 bytes
-    /// reports `ENAMETOOLONG` and the datagram is lost).
+    /// Receives one datagram and its sender, read back exactly (an unbound
+    /// Unix sender is an empty path; a name that fills `sun_path`, 108
+    /// bytes with no NUL, comes back whole, and send_to it replies).
     /// @throws boost::system::system_error.
     template <class MutableBufferSequence>
     std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers)

@@ -39,9 +39,10 @@ public:
     /// Reports would_block when none is pending; with edge-triggered
     /// readiness, accept until then on every readable event. When the
     /// process is out of descriptors (`EMFILE`, `ENFILE`) the connection
-    /// stays queued and a later accept takes it. A peer bound to a Unix
-    /// name longer than 107 bytes cannot be named: that connection is
-    /// closed and `ENAMETOOLONG` reported. @throws boost::system::system_error.
+    /// stays queued and a later accept takes it. The peer's address is
+    /// read back exactly, including a Unix name that fills `sun_path` (108
+    /// bytes, no NUL); an accepted connection is never dropped for its
+    /// address. @throws boost::system::system_error.
     std::pair<Stream, endpoint_type> accept()
     {
         boost::system::error_code ec;

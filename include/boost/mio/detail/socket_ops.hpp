@@ -11,9 +11,11 @@
 //  - errno becomes an error_code in system_category(); EINTR is retried
 //    (nothing here blocks);
 //  - addresses are (sockaddr*, length) pairs, as Asio's endpoints expose
-//    them through data()/size()/capacity()/resize(). An address read back
-//    from the OS that does not fit an Asio endpoint (a Unix path of more
-//    than 107 bytes) reports ENAMETOOLONG instead of being truncated.
+//    them through data()/size()/capacity()/resize(). Addresses read back
+//    from the OS come back whole, including a Unix path that fills
+//    sun_path (108 bytes on Linux, no NUL); one that did not fit would
+//    report ENAMETOOLONG from local_address/peer_address, never a cut name,
+//    and never cost an accepted connection or a received datagram.
 
 #ifndef BOOST_MIO_DETAIL_SOCKET_OPS_HPP
 #define BOOST_MIO_DETAIL_SOCKET_OPS_HPP
@@ -78,8 +80,8 @@ BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept;
 
 // accept4(SOCK_NONBLOCK | SOCK_CLOEXEC). `*len` is the capacity of `addr`
-// on entry and the peer address length on return. A peer address that
-// does not fit closes the new connection and reports ENAMETOOLONG.
+// on entry and the peer address length on return (0, unnamed, if it did
+// not fit: the connection is returned all the same).
 BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept;
 
@@ -131,7 +133,8 @@ inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
 
-// Datagram receive: recvmsg(2), sender address into `from` (may be null).
+// Datagram receive: recvmsg(2), sender address into `from` (may be null;
+// `*from_len` as `*len` for accept).
 // A zero-length datagram is 0 bytes and no error. A datagram larger than
 // the buffer (MSG_TRUNC) fills the buffer, returns the bytes kept and sets
 // boost::asio::error::message_size; the rest of the datagram is gone.

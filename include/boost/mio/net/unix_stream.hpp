@@ -38,7 +38,9 @@ namespace net {
 /// SyncWriteStream.
 ///
 /// Names: a filesystem path, or with a leading '\0' a Linux abstract name;
-/// up to 107 bytes. An unnamed socket's endpoint has an empty path.
+/// up to 107 bytes as input. Names read back from the OS are exact, up to
+/// the 108 bytes that fill `sun_path`. An unnamed socket's endpoint has an
+/// empty path.
 class unix_stream
     : public mio::detail::stream_socket<boost::asio::local::stream_protocol>
 {

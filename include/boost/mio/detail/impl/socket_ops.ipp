@@ -33,23 +33,19 @@ static_assert(max_unix_path == sizeof(::sockaddr_un{}.sun_path) - 1,
 namespace ops_detail {
 
 // Whether an address the kernel wrote (`len` bytes, maybe more than the
-// `capacity` it was given, in which case it was cut) fits an endpoint
-// whole. Filesystem paths come back NUL-terminated; the terminator does
-// not count. A 108-byte path (legal on Linux, no room for the NUL) or a
-// 108-byte abstract name does not fit Asio's endpoint and is refused
-// rather than truncated.
-inline bool address_fits(const ::sockaddr* addr, ::socklen_t len, std::size_t capacity) noexcept
+// `capacity` it was given, in which case it was cut) fits the buffer
+// whole; if so `len` becomes its length there. Linux counts a filesystem
+// path's NUL terminator in `len`, and for a path that fills sun_path (108
+// bytes, legal) that terminator lies past the struct: `len` is then
+// sizeof(sockaddr_un) + 1 although every byte of the name was written, and
+// the name is the whole sockaddr_un (Asio's endpoint holds it).
+inline bool address_fits(const ::sockaddr* addr, ::socklen_t& len, std::size_t capacity) noexcept
 {
-    if (len > capacity)
-        return false;
-    constexpr std::size_t path_offset = offsetof(::sockaddr_un, sun_path);
-    if (addr->sa_family != AF_UNIX || len <= path_offset)
-        return true;
-    const char* path = reinterpret_cast<const ::sockaddr_un*>(addr)->sun_path;
-    std::size_t n = len - path_offset;
-    if (path[0] != '\0' && path[n - 1] == '\0')
-        --n;
-    return n <= max_unix_path;
+    constexpr std::size_t full = sizeof(::sockaddr_un);
+    if (len == full + 1 && capacity >= full && addr->sa_family == AF_UNIX
+        && reinterpret_cast<const ::sockaddr_un*>(addr)->sun_path[0] != '\0')
+        len = full;
+    return len <= capacity;
 }
 
 inline bool report(int result, boost::system::error_code& ec) noexcept
@@ -153,14 +149,11 @@ BOOST_MIO_DECL io_source accept(int fd, ::sockaddr* addr, std::size_t* len,
     while (s < 0 && errno == EINTR);
     if (!ops_detail::report(s, ec))
         return io_source();
-    io_source accepted(s);
-    if (!ops_detail::address_fits(addr, l, *len))
-    {
-        set_errno(ec, ENAMETOOLONG);
-        return io_source(); // closes the connection: its peer cannot be named
-    }
-    *len = l;
-    return accepted;
+    // The connection is the caller's now. A peer name that could not be
+    // held (no Linux name is too long once the terminator is discounted)
+    // is reported as unnamed rather than cost the connection.
+    *len = ops_detail::address_fits(addr, l, *len) ? l : 0;
+    return io_source(s);
 }
 
 BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,
@@ -267,12 +260,9 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     if (from != nullptr)
     {
         // An unnamed sender (an unbound Unix socket) leaves msg_namelen 0.
-        if (msg.msg_namelen != 0 && !ops_detail::address_fits(from, msg.msg_namelen, *from_len))
-        {
-            set_errno(ec, ENAMETOOLONG);
-            return 0;
-        }
-        *from_len = msg.msg_namelen;
+        // As for accept, a name that could not be held costs the name,
+        // never the datagram.
+        *from_len = ops_detail::address_fits(from, msg.msg_namelen, *from_len) ? msg.msg_namelen : 0;
     }
     if ((msg.msg_flags & MSG_TRUNC) != 0 && (flags & MSG_PEEK) == 0)
         ec = boost::asio::error::message_size;
