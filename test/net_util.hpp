@@ -18,6 +18,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cerrno>
@@ -28,6 +29,7 @@
 #include <string>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <vector>
 #include <thread>
 #include <unistd.h>
 
@@ -264,6 +266,78 @@ void exchange_unconnected(Datagram& d1, Datagram& d2)
     BOOST_TEST((from3 == a1));
     BOOST_TEST(!d1.take_error());
     BOOST_TEST(!d2.take_error());
+}
+
+// `n` one-byte buffers over the first `n` bytes of `bytes`.
+template <class Buffer, class Bytes>
+std::vector<Buffer> one_byte_buffers(Bytes& bytes, std::size_t n)
+{
+    std::vector<Buffer> out;
+    for (std::size_t i = 0; i < n; ++i)
+        out.emplace_back(&bytes[i], 1);
+    return out;
+}
+
+// Waits (bounded) for the readable event of `rx` (token `t` on `p`) that
+// one new datagram produces, then receives it into `buffers`.
+template <class Datagram, class Buffers>
+std::size_t receive_next(mio::poll& p, mio::events& evs, Datagram& rx, std::size_t t,
+    const Buffers& buffers, boost::system::error_code& ec)
+{
+    expect_events(p, evs, {readable(t)});
+    return rx.receive(buffers, ec);
+}
+
+// A datagram is all or nothing, however many buffers make it: sent from
+// more buffers than the library maps on the stack (64) it arrives whole,
+// received into as many it comes whole, one byte too many for them is
+// message_size (as for a short buffer), and more buffers than one sendmsg
+// takes (1024) send nothing and report message_size. `tx` is connected
+// to `rx`.
+template <class Datagram>
+void check_datagrams_of_many_buffers(Datagram& tx, Datagram& rx)
+{
+    mio::poll p;
+    mio::events evs(4);
+    p.registry().register_(rx, mio::token(1), mio::interest::readable);
+    std::string payload(1025, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<char>('a' + i % 26);
+    std::string whole(2048, '\0');
+    std::string in(100, '\0');
+    const auto in100 = one_byte_buffers<asio::mutable_buffer>(in, 100);
+    boost::system::error_code ec;
+
+    BOOST_TEST(tx.send(one_byte_buffers<asio::const_buffer>(payload, 100)) == 100u);
+    std::size_t n = receive_next(p, evs, rx, 1, asio::buffer(whole), ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(whole.substr(0, n) == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(asio::buffer(payload.data(), 100)) == 100u);
+    n = receive_next(p, evs, rx, 1, in100, ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(n == 100u);
+    BOOST_TEST(in == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(asio::buffer(payload.data(), 101)) == 101u);
+    std::fill(in.begin(), in.end(), '\0');
+    n = receive_next(p, evs, rx, 1, in100, ec);
+    BOOST_TEST(ec == asio::error::message_size);
+    BOOST_TEST(n == 100u);
+    BOOST_TEST(in == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(one_byte_buffers<asio::const_buffer>(payload, 1024)) == 1024u);
+    n = receive_next(p, evs, rx, 1, asio::buffer(whole), ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(whole.substr(0, n) == payload.substr(0, 1024));
+
+    const auto out1025 = one_byte_buffers<asio::const_buffer>(payload, 1025);
+    BOOST_TEST(tx.send(out1025, ec) == 0u);
+    BOOST_TEST(ec == asio::error::message_size);
+    expect_system_error([&] { tx.send(out1025); }, asio::error::message_size);
+    expect_no_events(p, evs);
+    rx.receive(asio::buffer(whole), ec);
+    BOOST_TEST(is_would_block(ec)); // nothing went out
 }
 
 // Reads exactly `n` bytes, waiting on `p` (token `t`, registered readable)

@@ -110,6 +110,12 @@ BOOST_AUTO_TEST_CASE(several_buffers_are_one_datagram_and_empty_datagrams_arrive
     BOOST_TEST(is_would_block(ec));
 }
 
+BOOST_AUTO_TEST_CASE(datagram_of_more_than_64_buffers_is_all_or_nothing)
+{
+    auto [tx, rx] = net::unix_datagram::pair();
+    check_datagrams_of_many_buffers(tx, rx);
+}
+
 BOOST_AUTO_TEST_CASE(shutdown_gives_read_closed_then_write_closed)
 {
     restore_default_sigpipe();

@@ -34,6 +34,15 @@ namespace detail {
 // the rest of the datagram is discarded by the OS. receive_from still
 // returns the sender in that case. peek and peek_from never report
 // truncation, as the datagram stays queued.
+//
+// A datagram is all or nothing whatever the number of buffers that make
+// it. Up to 1024 non-empty buffers (UIO_MAXIOV, the most one sendmsg or
+// recvmsg takes) are gathered or scattered in one call, with no copy and
+// no allocation: up to 64 in the stack array every call uses, more in a
+// 16 KiB one on a separate path. A send from more than 1024 buffers sends
+// nothing and reports boost::asio::error::message_size (EMSGSIZE, as
+// sendmsg itself would); a receive uses the first 1024 buffers, and a
+// datagram that they cannot hold is truncated and reported as above.
 template <class Protocol>
 class datagram_socket : public basic_socket<Protocol>
 {
@@ -69,7 +78,7 @@ public:
     template <class ConstBufferSequence>
     std::size_t send(const ConstBufferSequence& buffers, boost::system::error_code& ec)
     {
-        return this->send_buffers(buffers, nullptr, 0, ec);
+        return send_datagram(buffers, nullptr, 0, ec);
     }
 
     /// Sends one datagram made of `buffers` to `to`.
@@ -86,7 +95,7 @@ public:
     std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to,
         boost::system::error_code& ec)
     {
-        return this->send_buffers(buffers, to.data(), to.size(), ec);
+        return send_datagram(buffers, to.data(), to.size(), ec);
     }
 
     /// Receives one datagram (see the class comment on truncation).
@@ -162,15 +171,54 @@ protected:
     using base::base;
 
 private:
+    // `op(iov)` on the iovecs of `buffers`: the stack array of streams when
+    // it holds every buffer, else a larger one out of line, so that the
+    // common case pays no stack for it (see the class comment).
+    template <class Buffer, class Sequence, class Op>
+    static std::size_t with_iovecs(const Sequence& buffers, Op&& op)
+    {
+        iovec_array<Buffer> iov(buffers);
+        if (BOOST_LIKELY(iov.complete()))
+            return op(iov);
+        return with_many_iovecs<Buffer>(buffers, op);
+    }
+    template <class Buffer, class Sequence, class Op>
+    BOOST_NOINLINE static std::size_t with_many_iovecs(const Sequence& buffers, Op& op)
+    {
+        iovec_array<Buffer, max_datagram_iovecs> iov(buffers);
+        return op(iov);
+    }
+
+    template <class ConstBufferSequence>
+    std::size_t send_datagram(const ConstBufferSequence& buffers, const ::sockaddr* to,
+        std::size_t to_len, boost::system::error_code& ec)
+    {
+        using boost::asio::const_buffer;
+        if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
+            return this->send_buffers(buffers, to, to_len, ec);
+        else
+            return with_iovecs<const_buffer>(buffers, [&](auto& iov) -> std::size_t {
+                if (!iov.complete())
+                {
+                    ec = boost::asio::error::message_size; // never a cut datagram
+                    return 0;
+                }
+                return this->io_.do_io([&](int fd) {
+                    return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
+                });
+            });
+    }
+
     // One recvmsg whatever the sequence: a datagram is received whole by
     // one call, so a single buffer needs no other path.
     template <class MutableBufferSequence>
     std::size_t take(const MutableBufferSequence& buffers, int flags, ::sockaddr* from,
         std::size_t* from_len, boost::system::error_code& ec)
     {
-        iovec_array<boost::asio::mutable_buffer> iov(buffers);
-        return this->io_.do_io([&](int fd) {
-            return socket_ops::recv_from(fd, iov.data(), iov.count(), flags, from, from_len, ec);
+        return with_iovecs<boost::asio::mutable_buffer>(buffers, [&](auto& iov) {
+            return this->io_.do_io([&](int fd) {
+                return socket_ops::recv_from(fd, iov.data(), iov.count(), flags, from, from_len, ec);
+            });
         });
     }
 

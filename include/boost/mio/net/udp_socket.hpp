@@ -33,7 +33,9 @@ namespace net {
 /// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,
 /// take_error, native_handle, release, close, is_open, set_nonblocking
 /// and the event-source members. Buffers are any Asio buffer sequence; a
-/// sequence of several buffers is one datagram (one sendmsg/recvmsg).
+/// sequence of several buffers is one datagram (one sendmsg/recvmsg), sent
+/// whole or not at all: more than 1024 non-empty buffers (the most one
+/// sendmsg takes) send nothing and report boost::asio::error::message_size.
 ///
 /// Datagrams: a zero-length datagram is received as 0 bytes, no error.
 /// A datagram larger than the buffers fills them, returns their size and

@@ -37,8 +37,9 @@ namespace net {
 /// take_error, native_handle, release, close, is_open, set_nonblocking
 /// and the event-source members. Datagrams behave as for udp_socket:
 /// zero-length datagrams are 0 bytes, no error; truncation reports
-/// boost::asio::error::message_size. A datagram from an unbound socket
-/// has an empty sender path.
+/// boost::asio::error::message_size; a datagram is sent whole or not at
+/// all (up to 1024 buffers). A datagram from an unbound socket has an empty
+/// sender path.
 class unix_datagram
     : public mio::detail::datagram_socket<boost::asio::local::datagram_protocol>
 {
