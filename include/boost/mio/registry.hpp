@@ -55,11 +55,12 @@ public:
     /// Registers `src` for `i` with token `t`.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void register_(Source&& src, mio::token t, interest i) const
+    void register_(Source&& src, mio::token t, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         register_(src, t, i, ec);
-        detail::throw_error(ec, "register");
+        detail::throw_error(ec, "register", loc);
     }
 
     /// Registers `src` for `i` with token `t`; sets `ec` on failure.
@@ -75,11 +76,12 @@ public:
     /// Changes the token and interest of a registered `src`.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void reregister(Source&& src, mio::token t, interest i) const
+    void reregister(Source&& src, mio::token t, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         reregister(src, t, i, ec);
-        detail::throw_error(ec, "reregister");
+        detail::throw_error(ec, "reregister", loc);
     }
 
     /// Changes the token and interest of a registered `src`; sets `ec`.
@@ -95,11 +97,11 @@ public:
     /// Removes `src`; no event is reported for it afterwards.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void deregister(Source&& src) const
+    void deregister(Source&& src, const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         deregister(src, ec);
-        detail::throw_error(ec, "deregister");
+        detail::throw_error(ec, "deregister", loc);
     }
 
     /// Removes `src`; sets `ec` on failure.
@@ -113,7 +115,8 @@ public:
 
     /// A new handle to the same registry (dup of the OS handle, CLOEXEC).
     /// @throws boost::system::system_error on failure.
-    BOOST_MIO_DECL registry try_clone() const;
+    BOOST_MIO_DECL registry try_clone(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
 
     /// A new handle to the same registry; a closed one and `ec` on failure.
     BOOST_MIO_DECL registry try_clone(boost::system::error_code& ec) const;

@@ -73,7 +73,7 @@ public:
     }
 
     template <class Handler>
-    void start(Handler&& handler)
+    void start(Handler&& handler, const boost::source_location& loc)
     {
         // Built and, on failure, destroyed with the mutex released.
         std::shared_ptr<batch_handler_base> h =
@@ -81,10 +81,10 @@ public:
                 std::forward<Handler>(handler));
         std::lock_guard<std::mutex> lock(mutex_);
         if (started_)
-            mio::detail::throw_error(boost::asio::error::already_started, "start");
+            mio::detail::throw_error(boost::asio::error::already_started, "start", loc);
         boost::system::error_code ec;
         watcher_.attach(poll_, ec);
-        mio::detail::throw_error(ec, "start");
+        mio::detail::throw_error(ec, "start", loc);
         handler_.swap(h);
         started_ = true;
         ++generation_;
@@ -232,10 +232,10 @@ private:
     bool delivering_ = false;
 };
 
-inline std::size_t checked_batch_capacity(std::size_t capacity)
+inline std::size_t checked_batch_capacity(std::size_t capacity, const boost::source_location& loc)
 {
     if (capacity == 0)
-        mio::detail::throw_error(boost::asio::error::invalid_argument, "basic_poll_driver");
+        mio::detail::throw_error(boost::asio::error::invalid_argument, "basic_poll_driver", loc);
     return capacity;
 }
 
@@ -297,10 +297,10 @@ public:
     /// @throws boost::system::system_error (`invalid_argument`) if
     /// `batch_capacity` is 0; std::bad_alloc.
     basic_poll_driver(const executor_type& ex, mio::poll& p,
-        std::size_t batch_capacity = 1024)
+        std::size_t batch_capacity = 1024, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
         : executor_(ex),
           state_(std::make_shared<state_type>(ex, p,
-              detail::checked_batch_capacity(batch_capacity)))
+              detail::checked_batch_capacity(batch_capacity, loc)))
     {
     }
 
@@ -308,8 +308,9 @@ public:
     template <class ExecutionContext,
         class = std::enable_if_t<std::is_convertible<ExecutionContext&,
             boost::asio::execution_context&>::value>>
-    basic_poll_driver(ExecutionContext& ctx, mio::poll& p, std::size_t batch_capacity = 1024)
-        : basic_poll_driver(executor_type(ctx.get_executor()), p, batch_capacity)
+    basic_poll_driver(ExecutionContext& ctx, mio::poll& p, std::size_t batch_capacity = 1024,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+        : basic_poll_driver(executor_type(ctx.get_executor()), p, batch_capacity, loc)
     {
     }
 
@@ -345,14 +346,14 @@ public:
     /// for a closed poll, `EEXIST` if another driver of the same execution
     /// context already watches this poll).
     template <class Handler>
-    void start(Handler handler)
+    void start(Handler handler, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         static_assert(std::is_invocable<Handler&, const mio::events&>::value,
             "basic_poll_driver::start: the handler must be callable as "
             "handler(const boost::mio::events&)");
         if (!state_)
-            mio::detail::throw_error(boost::asio::error::bad_descriptor, "start");
-        state_->start(std::move(handler));
+            mio::detail::throw_error(boost::asio::error::bad_descriptor, "start", loc);
+        state_->start(std::move(handler), loc);
     }
 
     /// Stops delivering; a pending wait completes (internally) with

@@ -54,11 +54,12 @@ public:
     /// Sets the default destination and the only accepted source
     /// (connect(2)); connecting again switches to another peer.
     /// @throws boost::system::system_error.
-    void connect(const endpoint_type& peer)
+    void connect(const endpoint_type& peer,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         connect(peer, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
     }
     void connect(const endpoint_type& peer, boost::system::error_code& ec)
     {
@@ -68,11 +69,12 @@ public:
     /// Sends one datagram made of `buffers` to the connected peer
     /// (`EDESTADDRREQ` if not connected). @throws boost::system::system_error.
     template <class ConstBufferSequence>
-    std::size_t send(const ConstBufferSequence& buffers)
+    std::size_t send(const ConstBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = send(buffers, ec);
-        detail::throw_error(ec, "send");
+        detail::throw_error(ec, "send", loc);
         return n;
     }
     template <class ConstBufferSequence>
@@ -84,11 +86,12 @@ public:
     /// Sends one datagram made of `buffers` to `to`.
     /// @throws boost::system::system_error.
     template <class ConstBufferSequence>
-    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to)
+    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = send_to(buffers, to, ec);
-        detail::throw_error(ec, "send_to");
+        detail::throw_error(ec, "send_to", loc);
         return n;
     }
     template <class ConstBufferSequence>
@@ -101,11 +104,12 @@ public:
     /// Receives one datagram (see the class comment on truncation).
     /// @throws boost::system::system_error.
     template <class MutableBufferSequence>
-    std::size_t receive(const MutableBufferSequence& buffers)
+    std::size_t receive(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = receive(buffers, ec);
-        detail::throw_error(ec, "receive");
+        detail::throw_error(ec, "receive", loc);
         return n;
     }
     template <class MutableBufferSequence>
@@ -116,11 +120,12 @@ public:
 
     /// As receive, leaving the datagram queued.
     template <class MutableBufferSequence>
-    std::size_t peek(const MutableBufferSequence& buffers)
+    std::size_t peek(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = peek(buffers, ec);
-        detail::throw_error(ec, "peek");
+        detail::throw_error(ec, "peek", loc);
         return n;
     }
     template <class MutableBufferSequence>
@@ -134,11 +139,12 @@ public:
     /// bytes with no NUL, comes back whole, and send_to it replies).
     /// @throws boost::system::system_error.
     template <class MutableBufferSequence>
-    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers)
+    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto result = receive_from(buffers, ec);
-        detail::throw_error(ec, "receive_from");
+        detail::throw_error(ec, "receive_from", loc);
         return result;
     }
     template <class MutableBufferSequence>
@@ -150,11 +156,12 @@ public:
 
     /// As receive_from, leaving the datagram queued.
     template <class MutableBufferSequence>
-    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers)
+    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto result = peek_from(buffers, ec);
-        detail::throw_error(ec, "peek_from");
+        detail::throw_error(ec, "peek_from", loc);
         return result;
     }
     template <class MutableBufferSequence>

@@ -43,11 +43,12 @@ public:
     /// read back exactly, including a Unix name that fills `sun_path` (108
     /// bytes, no NUL); an accepted connection is never dropped for its
     /// address. @throws boost::system::system_error.
-    std::pair<Stream, endpoint_type> accept()
+    std::pair<Stream, endpoint_type> accept(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto result = accept(ec);
-        detail::throw_error(ec, "accept");
+        detail::throw_error(ec, "accept", loc);
         return result;
     }
     std::pair<Stream, endpoint_type> accept(boost::system::error_code& ec)

@@ -55,11 +55,12 @@ public:
     static unix_datagram from_native(native_handle_type fd) noexcept { return unix_datagram(fd); }
 
     /// A new socket bound to `local`. @throws boost::system::system_error.
-    static unix_datagram bind(const endpoint_type& local)
+    static unix_datagram bind(const endpoint_type& local,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = bind(local, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_datagram bind(const endpoint_type& local,
@@ -67,11 +68,12 @@ public:
 
     /// A new socket bound to the name `path`. @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    static unix_datagram bind(const Path& path)
+    static unix_datagram bind(const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = bind(path, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return s;
     }
     template <class Path, if_path<Path> = 0>
@@ -84,22 +86,23 @@ public:
     /// A new socket bound to no name: it can send, and receive replies
     /// only when connected (or once the OS auto-binds it).
     /// @throws boost::system::system_error.
-    static unix_datagram unbound()
+    static unix_datagram unbound(const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = unbound(ec);
-        detail::throw_error(ec, "unbound");
+        detail::throw_error(ec, "unbound", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_datagram unbound(boost::system::error_code& ec);
 
     /// Two connected, unnamed sockets (socketpair).
     /// @throws boost::system::system_error.
-    static std::pair<unix_datagram, unix_datagram> pair()
+    static std::pair<unix_datagram, unix_datagram> pair(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto p = pair(ec);
-        detail::throw_error(ec, "pair");
+        detail::throw_error(ec, "pair", loc);
         return p;
     }
     BOOST_MIO_DECL static std::pair<unix_datagram, unix_datagram> pair(
@@ -109,11 +112,11 @@ public:
 
     /// Connects to the socket named `path`. @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    void connect(const Path& path)
+    void connect(const Path& path, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         connect(path, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
     }
     template <class Path, if_path<Path> = 0>
     void connect(const Path& path, boost::system::error_code& ec)
@@ -128,11 +131,12 @@ public:
     /// Sends one datagram to the socket named `path`.
     /// @throws boost::system::system_error.
     template <class ConstBufferSequence, class Path, if_path<Path> = 0>
-    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path)
+    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = send_to(buffers, path, ec);
-        detail::throw_error(ec, "send_to");
+        detail::throw_error(ec, "send_to", loc);
         return n;
     }
     template <class ConstBufferSequence, class Path, if_path<Path> = 0>

@@ -59,11 +59,12 @@ public:
     /// Connects to the listener at `peer`. Unix connects complete at once
     /// or fail at once (`ENOENT`, `ECONNREFUSED`; `EAGAIN` when the
     /// listener's backlog is full). @throws boost::system::system_error.
-    static unix_stream connect(const endpoint_type& peer)
+    static unix_stream connect(const endpoint_type& peer,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_stream s = connect(peer, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_stream connect(const endpoint_type& peer,
@@ -74,11 +75,12 @@ public:
     /// inside a filesystem path `EINVAL`).
     /// @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    static unix_stream connect(const Path& path)
+    static unix_stream connect(const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_stream s = connect(path, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
         return s;
     }
     template <class Path, if_path<Path> = 0>
@@ -90,11 +92,12 @@ public:
 
     /// Two connected, unnamed streams (socketpair).
     /// @throws boost::system::system_error.
-    static std::pair<unix_stream, unix_stream> pair()
+    static std::pair<unix_stream, unix_stream> pair(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto p = pair(ec);
-        detail::throw_error(ec, "pair");
+        detail::throw_error(ec, "pair", loc);
         return p;
     }
     BOOST_MIO_DECL static std::pair<unix_stream, unix_stream> pair(boost::system::error_code& ec);
