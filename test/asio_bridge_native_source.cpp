@@ -22,6 +22,11 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 
+#include <atomic>
+#include <chrono>
+#include <string>
+#include <sys/socket.h>
+#include <thread>
 #include <type_traits>
 
 namespace mio = boost::mio;
@@ -64,7 +69,7 @@ struct tcp_pair
 
 } // namespace
 
-BOOST_AUTO_TEST_CASE(tcp_socket_events_arrive_and_mode_is_non_blocking)
+BOOST_AUTO_TEST_CASE(tcp_socket_events_arrive_and_only_the_fd_is_non_blocking)
 {
     asio::io_context ioc;
     tcp_pair p(ioc);
@@ -75,13 +80,16 @@ BOOST_AUTO_TEST_CASE(tcp_socket_events_arrive_and_mode_is_non_blocking)
     BOOST_CHECK(&src.object() == &p.server);
     BOOST_CHECK_EQUAL(src.native_handle(), p.server.native_handle());
     poll.registry().register_(src, token(3), interest::readable | interest::writable);
-    BOOST_CHECK(p.server.non_blocking());
+    BOOST_CHECK(p.server.native_non_blocking());
     BOOST_CHECK(mio_test::is_nonblocking(p.server.native_handle()));
+    BOOST_CHECK(!p.server.non_blocking()); // the user's mode is the user's
     mio_test::expect_events(poll, evs, {writable(3)});
 
     asio::write(p.client, asio::buffer("hello", 5));
     mio_test::expect_events(poll, evs, {readable(3)});
-    // Mio style: read until would_block with the socket's own read_some.
+    // Mio style: read until would_block with the socket's own read_some,
+    // which the user opts into.
+    p.server.non_blocking(true);
     char buf[16];
     error_code ec;
     BOOST_CHECK_EQUAL(p.server.read_some(asio::buffer(buf), ec), 5u);
@@ -109,6 +117,7 @@ BOOST_AUTO_TEST_CASE(acceptor_reports_incoming_connections)
     c1.connect(acceptor.local_endpoint());
     c2.connect(acceptor.local_endpoint());
     mio_test::expect_events(poll, evs, {readable(1)});
+    acceptor.non_blocking(true); // accept until would_block, mio style
     int accepted = 0;
     for (;;)
     {
@@ -199,6 +208,39 @@ BOOST_AUTO_TEST_CASE(failed_registration_restores_blocking_mode)
     BOOST_CHECK(ec);
     BOOST_CHECK(!p.server.non_blocking());
     BOOST_CHECK(!mio_test::is_nonblocking(p.server.native_handle()));
+}
+
+// Registering must not turn the user's own synchronous Asio calls into
+// would_block errors: a blocking read still waits for data that another
+// thread writes later. (The writer always writes, and shuts the socket down
+// if the read has not returned in time, so the test cannot hang.)
+BOOST_AUTO_TEST_CASE(synchronous_asio_read_still_blocks_after_registering)
+{
+    asio::io_context ioc;
+    tcp_pair p(ioc);
+    mio::poll poll;
+    poll.registry().register_(as_source(p.server), token(1), interest::readable);
+    BOOST_REQUIRE(mio_test::is_nonblocking(p.server.native_handle()));
+
+    std::atomic<bool> read_returned{false};
+    std::thread writer([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        error_code ignored;
+        asio::write(p.client, asio::buffer("late", 4), ignored);
+        const auto deadline = std::chrono::steady_clock::now() + mio_test::event_timeout;
+        while (!read_returned && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (!read_returned)
+            ::shutdown(p.server.native_handle(), SHUT_RDWR);
+    });
+    char buf[4];
+    error_code ec;
+    const std::size_t n = asio::read(p.server, asio::buffer(buf), ec);
+    read_returned = true;
+    writer.join();
+    BOOST_CHECK(!ec);
+    BOOST_CHECK_EQUAL(n, 4u);
+    BOOST_CHECK_EQUAL(std::string(buf, n), "late");
 }
 
 BOOST_AUTO_TEST_CASE(asio_operations_still_work_on_a_registered_object)

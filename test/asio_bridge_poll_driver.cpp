@@ -18,8 +18,10 @@
 #include <boost/asio/strand.hpp>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <type_traits>
@@ -32,6 +34,7 @@ using mio::asio_bridge::poll_driver;
 using namespace std::chrono_literals;
 using bridge_test::fd_is_open;
 using bridge_test::run_until;
+using mio_test::event_timeout;
 
 static_assert(std::is_same_v<poll_driver, basic_poll_driver<asio::any_io_executor>>);
 static_assert(!std::is_copy_constructible_v<poll_driver>);
@@ -491,4 +494,114 @@ BOOST_AUTO_TEST_CASE(stop_from_another_thread_waits_for_a_running_batch)
     std::this_thread::sleep_for(50ms);
     BOOST_CHECK_EQUAL(calls.load(), 1);
     run.join_when_idle();
+}
+
+// The handler runs with no driver lock held. Here it waits for a lock that
+// the main thread holds while calling is_started() and start(): when the
+// driver's mutex was held around the handler, those calls waited for the
+// handler, which waited for the lock. The handler gives up after a while,
+// so the test ends (failing) even then.
+BOOST_AUTO_TEST_CASE(handler_may_wait_for_a_thread_that_calls_into_the_driver)
+{
+    asio::io_context ioc;
+    mio::poll poll;
+    pipes p(poll, 1);
+    poll_driver driver(ioc.get_executor(), poll);
+    std::timed_mutex user_lock;
+    std::atomic<bool> in_handler{false}, got_lock{false}, done{false};
+    driver.start([&](const mio::events&) {
+        bridge_test::drain(p.ends[0].receiver);
+        in_handler = true;
+        if (user_lock.try_lock_for(10s))
+        {
+            got_lock = true;
+            user_lock.unlock();
+        }
+        done = true;
+    });
+    std::unique_lock<std::timed_mutex> held(user_lock);
+    bridge_test::threaded_run run(ioc, 1, 30000ms);
+    bridge_test::write_byte(p.ends[0].sender);
+    bridge_test::wait_until([&] { return in_handler.load(); });
+    BOOST_CHECK(driver.is_started());
+    BOOST_CHECK_EXCEPTION(driver.start([](const mio::events&) {}), boost::system::system_error,
+        [](const auto& e) { return e.code() == asio::error::already_started; });
+    held.unlock();
+    bridge_test::wait_until([&] { return done.load(); }, 15000ms);
+    BOOST_CHECK(got_lock);
+    driver.stop();
+    run.join_when_idle();
+}
+
+// The handler is destroyed with no driver lock held either: its destructor
+// may call into the driver, from any thread. (Asked from another thread so
+// that a lock still held shows as a timeout, not a hang.)
+BOOST_AUTO_TEST_CASE(handler_is_destroyed_with_no_driver_lock_held)
+{
+    asio::io_context ioc;
+    mio::poll poll;
+    poll_driver driver(ioc.get_executor(), poll);
+    std::atomic<int> destructor_saw{-1}; // -1: not run; 0: blocked; 1: answered
+    std::atomic<bool> answered{false};
+    std::thread asker; // joined once stop() has returned, whatever happened
+    struct on_destroy
+    {
+        std::function<void()> f;
+        ~on_destroy() { f(); }
+    };
+    auto probe = std::make_shared<on_destroy>();
+    probe->f = [&] {
+        asker = std::thread([&] {
+            (void)driver.is_started();
+            answered = true;
+        });
+        const auto deadline = std::chrono::steady_clock::now() + event_timeout;
+        while (!answered && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(1ms);
+        destructor_saw = answered ? 1 : 0;
+    };
+    driver.start([probe](const mio::events&) {});
+    probe.reset();
+    driver.stop(); // releases the last copy of the handler, hence `probe`
+    asker.join();
+    BOOST_CHECK_EQUAL(destructor_saw.load(), 1);
+}
+
+// A restart from inside the handler while several threads run the context:
+// the new handler's first batch never overlaps the old handler's return.
+BOOST_AUTO_TEST_CASE(restart_inside_the_handler_under_multithreaded_run_never_overlaps)
+{
+    asio::io_context ioc;
+    mio::poll poll;
+    pipes p(poll, 1);
+    poll_driver driver(ioc.get_executor(), poll, 1);
+    std::atomic<int> inside{0}, second_calls{0};
+    std::atomic<bool> overlap{false}, restarted{false};
+    const auto enter = [&] {
+        if (inside.fetch_add(1) != 0)
+            overlap = true;
+    };
+    driver.start([&](const mio::events&) {
+        enter();
+        bridge_test::drain(p.ends[0].receiver);
+        driver.stop();
+        driver.start([&](const mio::events&) {
+            enter();
+            bridge_test::drain(p.ends[0].receiver);
+            ++second_calls;
+            inside.fetch_sub(1);
+        });
+        // More readiness while the old handler still runs: the new
+        // handler must wait for it to return.
+        bridge_test::write_byte(p.ends[0].sender);
+        std::this_thread::sleep_for(50ms);
+        restarted = true;
+        inside.fetch_sub(1);
+    });
+    bridge_test::threaded_run run(ioc, 3);
+    bridge_test::write_byte(p.ends[0].sender);
+    bridge_test::wait_until([&] { return restarted && second_calls >= 1; });
+    driver.stop();
+    run.join_when_idle();
+    BOOST_CHECK(!overlap);
 }

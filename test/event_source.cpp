@@ -124,6 +124,17 @@ struct failing_source
     }
 };
 
+// A composite that succeeds without touching `ec` (its parts needed no
+// system call, say): the registry, not the source, owes the caller a
+// cleared `ec` on success.
+struct silent_source
+{
+    int calls = 0;
+    void register_(const registry&, token, interest, error_code&) { ++calls; }
+    void reregister(const registry&, token, interest, error_code&) { ++calls; }
+    void deregister(const registry&, error_code&) { ++calls; }
+};
+
 struct no_members
 {
 };
@@ -291,6 +302,24 @@ BOOST_AUTO_TEST_CASE(registry_forwards_each_call_to_the_source)
 
     // A temporary works too (forwarded as an lvalue to its members).
     r.register_(recording_source{}, token(1), interest::readable);
+}
+
+BOOST_AUTO_TEST_CASE(registry_clears_a_stale_ec_when_the_source_leaves_it_alone)
+{
+    mio::poll p;
+    const registry& r = p.registry();
+    silent_source src;
+    const error_code stale = make_error_code(boost::system::errc::io_error);
+    error_code ec = stale;
+    r.register_(src, token(0), interest::readable, ec);
+    BOOST_TEST(!ec);
+    ec = stale;
+    r.reregister(src, token(1), interest::writable, ec);
+    BOOST_TEST(!ec);
+    ec = stale;
+    r.deregister(src, ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(src.calls == 3);
 }
 
 // mio's poll_erroneous_registration.

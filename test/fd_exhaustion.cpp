@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(poll_reports_emfile)
     BOOST_TEST((ec == too_many_files_open), ec.message());
     BOOST_TEST(!p.is_open());
     BOOST_TEST(p.native_handle() == -1);
-    expect_system_error([] { mio::poll q; }, too_many_files_open);
+    expect_system_error([] { mio::poll q; }, too_many_files_open, BOOST_MIO_TEST_HERE);
 
     // The failed poll behaves as a closed one.
     mio::events evs(4);
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(try_clone_reports_emfile)
     const mio::registry clone = p.registry().try_clone(ec);
     BOOST_TEST((ec == too_many_files_open), ec.message());
     BOOST_TEST(!clone.is_open());
-    expect_system_error([&] { (void)p.registry().try_clone(); }, too_many_files_open);
+    expect_system_error([&] { (void)p.registry().try_clone(); }, too_many_files_open, BOOST_MIO_TEST_HERE);
     BOOST_TEST(p.is_open(), "the original is untouched");
 }
 
@@ -139,8 +139,7 @@ BOOST_AUTO_TEST_CASE(failed_waker_frees_the_waker_slot)
         mio::waker w(p.registry(), mio::token(1), ec);
         BOOST_TEST((ec == too_many_files_open), ec.message());
         BOOST_TEST(!w.is_open());
-        expect_system_error([&] { mio::waker x(p.registry(), mio::token(1)); },
-            too_many_files_open);
+        expect_system_error([&] { mio::waker x(p.registry(), mio::token(1)); }, too_many_files_open, BOOST_MIO_TEST_HERE);
 
         // Not "already exists": the failed attempts left no waker behind.
         exhausted.release(1);
@@ -161,7 +160,7 @@ BOOST_AUTO_TEST_CASE(make_pipe_reports_emfile)
     BOOST_TEST((ec == too_many_files_open), ec.message());
     BOOST_TEST(!ends.sender.is_open());
     BOOST_TEST(!ends.receiver.is_open());
-    expect_system_error([] { (void)mio::posix::make_pipe(); }, too_many_files_open);
+    expect_system_error([] { (void)mio::posix::make_pipe(); }, too_many_files_open, BOOST_MIO_TEST_HERE);
 
     // One fd is not enough for a pipe either.
     exhausted.release(1);

@@ -1,7 +1,9 @@
 //
 // test/net_bad_input.cpp: what the networking types do with bad input and
 // hostile conditions: addresses in use, refused connects, over-long Unix
-// names (in and out, never truncated), truncated datagrams, closed or
+// names (refused, never truncated; names of 108 bytes read back from the
+// OS are tested in unix_listener.cpp and unix_datagram.cpp), truncated
+// datagrams, closed or
 // released sockets, writes to a reset peer (no SIGPIPE), and accept when
 // the process is out of descriptors.
 //
@@ -43,39 +45,6 @@ bool is_code(const boost::system::system_error& e, const boost::system::error_co
 
 const boost::system::error_code name_too_long(ENAMETOOLONG, boost::system::system_category());
 const boost::system::error_code bad_descriptor(EBADF, boost::system::system_category());
-
-// A path of exactly `n` bytes inside `dir`.
-std::string path_of_length(const temp_dir& dir, std::size_t n, char fill = 'p')
-{
-    const std::string prefix = dir.path() + "/";
-    BOOST_REQUIRE(prefix.size() < n);
-    return prefix + std::string(n - prefix.size(), fill);
-}
-
-// A raw Unix socket bound to `name` of up to 108 bytes with no terminating
-// NUL: what Linux accepts, and what the library refuses to truncate.
-int raw_unix_socket(int type, const std::string& name)
-{
-    const int fd = ::socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    BOOST_REQUIRE(fd >= 0);
-    ::sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    BOOST_REQUIRE(name.size() <= sizeof(addr.sun_path));
-    std::memcpy(addr.sun_path, name.data(), name.size());
-    const auto len = static_cast<socklen_t>(offsetof(::sockaddr_un, sun_path) + name.size());
-    BOOST_REQUIRE_MESSAGE(::bind(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
-        "bind: " << std::strerror(errno));
-    return fd;
-}
-
-void raw_connect(int fd, const std::string& name)
-{
-    ::sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    std::memcpy(addr.sun_path, name.data(), name.size());
-    const auto len = static_cast<socklen_t>(offsetof(::sockaddr_un, sun_path) + name.size());
-    BOOST_REQUIRE(::connect(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0);
-}
 
 } // namespace
 
@@ -175,69 +144,6 @@ BOOST_AUTO_TEST_CASE(unix_path_with_inner_nul_is_invalid)
     BOOST_TEST(ec == boost::asio::error::invalid_argument);
     struct stat st;
     BOOST_TEST(::stat(dir.file("a").c_str(), &st) != 0); // no cut name bound
-}
-
-BOOST_AUTO_TEST_CASE(local_endpoint_of_a_108_byte_path_is_name_too_long)
-{
-    temp_dir dir;
-    const std::string name = path_of_length(dir, 108);
-    auto s = net::unix_datagram::from_native(raw_unix_socket(SOCK_DGRAM, name));
-    boost::system::error_code ec;
-    const auto ep = s.local_endpoint(ec);
-    BOOST_TEST(ec == name_too_long);
-    BOOST_TEST(ep.path().empty());
-    BOOST_CHECK_EXCEPTION(s.local_endpoint(), boost::system::system_error,
-        [](const auto& e) { return is_code(e, name_too_long); });
-}
-
-BOOST_AUTO_TEST_CASE(peer_endpoint_and_accept_of_a_108_byte_abstract_name)
-{
-    const std::string long_name = abstract_name("L") + std::string(108 - abstract_name("L").size(), 'n');
-    BOOST_REQUIRE(long_name.size() == 108u);
-
-    // A listener with a 108-byte name, reached with raw calls.
-    const int lfd = raw_unix_socket(SOCK_STREAM, long_name);
-    BOOST_REQUIRE(::listen(lfd, 8) == 0);
-    auto listener = net::unix_listener::from_native(lfd);
-    const int cfd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    raw_connect(cfd, long_name);
-    auto client = net::unix_stream::from_native(cfd);
-    boost::system::error_code ec;
-    client.peer_endpoint(ec);
-    BOOST_TEST(ec == name_too_long);
-    listener.local_endpoint(ec);
-    BOOST_TEST(ec == name_too_long);
-
-    // accept() of a peer bound to a 108-byte name: the connection cannot be
-    // named, so it is closed and ENAMETOOLONG reported; the listener goes on.
-    auto server = net::unix_listener::bind(abstract_name("acceptor"));
-    const std::string long_client =
-        abstract_name("C") + std::string(108 - abstract_name("C").size(), 'c');
-    auto named = net::unix_stream::from_native(raw_unix_socket(SOCK_STREAM, long_client));
-    raw_connect(named.native_handle(), abstract_name("acceptor"));
-    auto [s, peer] = server.accept(ec);
-    BOOST_TEST(ec == name_too_long);
-    BOOST_TEST(!s.is_open());
-    char buf[4];
-    named.read_some(asio::buffer(buf), ec); // the connection was closed
-    BOOST_TEST((ec == asio::error::eof || ec == asio::error::connection_reset));
-
-    auto other = net::unix_stream::connect(abstract_name("acceptor"));
-    BOOST_TEST(server.accept().first.is_open());
-}
-
-BOOST_AUTO_TEST_CASE(receive_from_a_108_byte_abstract_sender)
-{
-    const std::string long_name = abstract_name("S") + std::string(108 - abstract_name("S").size(), 's');
-    auto rx = net::unix_datagram::bind(abstract_name("rx"));
-    auto tx = net::unix_datagram::from_native(raw_unix_socket(SOCK_DGRAM, long_name));
-    BOOST_TEST(tx.send_to(asio::buffer("hi", 2), abstract_name("rx")) == 2u);
-    char buf[8];
-    boost::system::error_code ec;
-    auto [n, from] = rx.receive_from(asio::buffer(buf), ec);
-    BOOST_TEST(ec == name_too_long);
-    BOOST_TEST(n == 0u);
-    BOOST_TEST(from.path().empty());
 }
 
 BOOST_AUTO_TEST_CASE(truncated_datagram_reports_message_size_with_the_bytes)

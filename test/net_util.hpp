@@ -18,13 +18,18 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstddef>
 #include <cstring>
 #include <string>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <vector>
 #include <thread>
 #include <unistd.h>
 
@@ -85,6 +90,55 @@ private:
 inline std::string abstract_name(const std::string& tag)
 {
     return std::string(1, '\0') + "boost_mio_test_" + std::to_string(::getpid()) + "_" + tag;
+}
+
+// A path of exactly `n` bytes inside `dir`.
+inline std::string path_of_length(const temp_dir& dir, std::size_t n, char fill = 'p')
+{
+    const std::string prefix = dir.path() + "/";
+    BOOST_REQUIRE(prefix.size() < n);
+    return prefix + std::string(n - prefix.size(), fill);
+}
+
+// Two Unix names of 108 bytes, filling sun_path with no NUL, unique per
+// `tag`: a filesystem path in `dir` (which Linux reports with a length of
+// sizeof(sockaddr_un) + 1) and an abstract name. Asio's endpoints refuse
+// such names as input, so they are bound and reached with raw calls.
+inline std::array<std::string, 2> names_filling_sun_path(const temp_dir& dir, char tag)
+{
+    const std::string abstract = abstract_name(std::string(1, tag));
+    return {path_of_length(dir, 108, tag), abstract + std::string(108 - abstract.size(), tag)};
+}
+
+// `name` (up to 108 bytes, no terminating NUL needed) as a raw address.
+inline ::socklen_t raw_unix_address(const std::string& name, ::sockaddr_un& addr)
+{
+    addr = ::sockaddr_un{};
+    addr.sun_family = AF_UNIX;
+    BOOST_REQUIRE(name.size() <= sizeof(addr.sun_path));
+    std::memcpy(addr.sun_path, name.data(), name.size());
+    return static_cast<::socklen_t>(offsetof(::sockaddr_un, sun_path) + name.size());
+}
+
+// A raw non-blocking Unix socket of `type` bound to `name`: what Linux
+// accepts, beyond what the library binds.
+inline int raw_unix_socket(int type, const std::string& name)
+{
+    const int fd = ::socket(AF_UNIX, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    BOOST_REQUIRE(fd >= 0);
+    ::sockaddr_un addr;
+    const ::socklen_t len = raw_unix_address(name, addr);
+    BOOST_REQUIRE_MESSAGE(::bind(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
+        "bind: " << std::strerror(errno));
+    return fd;
+}
+
+inline void raw_connect(int fd, const std::string& name)
+{
+    ::sockaddr_un addr;
+    const ::socklen_t len = raw_unix_address(name, addr);
+    BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
+        "connect: " << std::strerror(errno));
 }
 
 inline expected_event read_closed(std::size_t t) { expected_event e{mio::token(t)}; e.read_closed = true; return e; }
@@ -212,6 +266,78 @@ void exchange_unconnected(Datagram& d1, Datagram& d2)
     BOOST_TEST((from3 == a1));
     BOOST_TEST(!d1.take_error());
     BOOST_TEST(!d2.take_error());
+}
+
+// `n` one-byte buffers over the first `n` bytes of `bytes`.
+template <class Buffer, class Bytes>
+std::vector<Buffer> one_byte_buffers(Bytes& bytes, std::size_t n)
+{
+    std::vector<Buffer> out;
+    for (std::size_t i = 0; i < n; ++i)
+        out.emplace_back(&bytes[i], 1);
+    return out;
+}
+
+// Waits (bounded) for the readable event of `rx` (token `t` on `p`) that
+// one new datagram produces, then receives it into `buffers`.
+template <class Datagram, class Buffers>
+std::size_t receive_next(mio::poll& p, mio::events& evs, Datagram& rx, std::size_t t,
+    const Buffers& buffers, boost::system::error_code& ec)
+{
+    expect_events(p, evs, {readable(t)});
+    return rx.receive(buffers, ec);
+}
+
+// A datagram is all or nothing, however many buffers make it: sent from
+// more buffers than the library maps on the stack (64) it arrives whole,
+// received into as many it comes whole, one byte too many for them is
+// message_size (as for a short buffer), and more buffers than one sendmsg
+// takes (1024) send nothing and report message_size. `tx` is connected
+// to `rx`.
+template <class Datagram>
+void check_datagrams_of_many_buffers(Datagram& tx, Datagram& rx)
+{
+    mio::poll p;
+    mio::events evs(4);
+    p.registry().register_(rx, mio::token(1), mio::interest::readable);
+    std::string payload(1025, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        payload[i] = static_cast<char>('a' + i % 26);
+    std::string whole(2048, '\0');
+    std::string in(100, '\0');
+    const auto in100 = one_byte_buffers<asio::mutable_buffer>(in, 100);
+    boost::system::error_code ec;
+
+    BOOST_TEST(tx.send(one_byte_buffers<asio::const_buffer>(payload, 100)) == 100u);
+    std::size_t n = receive_next(p, evs, rx, 1, asio::buffer(whole), ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(whole.substr(0, n) == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(asio::buffer(payload.data(), 100)) == 100u);
+    n = receive_next(p, evs, rx, 1, in100, ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(n == 100u);
+    BOOST_TEST(in == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(asio::buffer(payload.data(), 101)) == 101u);
+    std::fill(in.begin(), in.end(), '\0');
+    n = receive_next(p, evs, rx, 1, in100, ec);
+    BOOST_TEST(ec == asio::error::message_size);
+    BOOST_TEST(n == 100u);
+    BOOST_TEST(in == payload.substr(0, 100));
+
+    BOOST_TEST(tx.send(one_byte_buffers<asio::const_buffer>(payload, 1024)) == 1024u);
+    n = receive_next(p, evs, rx, 1, asio::buffer(whole), ec);
+    BOOST_TEST(!ec);
+    BOOST_TEST(whole.substr(0, n) == payload.substr(0, 1024));
+
+    const auto out1025 = one_byte_buffers<asio::const_buffer>(payload, 1025);
+    BOOST_TEST(tx.send(out1025, ec) == 0u);
+    BOOST_TEST(ec == asio::error::message_size);
+    expect_system_error([&] { tx.send(out1025); }, asio::error::message_size);
+    expect_no_events(p, evs);
+    rx.receive(asio::buffer(whole), ec);
+    BOOST_TEST(is_would_block(ec)); // nothing went out
 }
 
 // Reads exactly `n` bytes, waiting on `p` (token `t`, registered readable)

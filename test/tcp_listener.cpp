@@ -82,6 +82,19 @@ BOOST_AUTO_TEST_CASE(bind_sets_reuse_address)
     BOOST_TEST(listening == 1);
 }
 
+BOOST_AUTO_TEST_CASE(ttl_zero_is_einval_on_both_families)
+{
+    for (const auto& where : {local_v4(), local_v6()})
+    {
+        auto l = net::tcp_listener::bind(where);
+        l.set_ttl(20);
+        boost::system::error_code ec;
+        l.set_ttl(0, ec);
+        BOOST_TEST(ec == boost::asio::error::invalid_argument);
+        BOOST_TEST(l.ttl() == 20u);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(ttl_set_and_read_back)
 {
     auto l = net::tcp_listener::bind(local_v4());

@@ -353,6 +353,9 @@ BOOST_AUTO_TEST_CASE(ttl_set_and_read_back_ipv4_and_ipv6)
         BOOST_TEST(ec == boost::asio::error::invalid_argument);
         pair.client.set_ttl(0xffffffffu, ec); // never wraps to -1 ("default")
         BOOST_TEST(ec == boost::asio::error::invalid_argument);
+        // 0 is refused on both families (IPv6's hop limit alone would take it).
+        pair.client.set_ttl(0, ec);
+        BOOST_TEST(ec == boost::asio::error::invalid_argument);
         BOOST_TEST(pair.client.ttl() == 10u);
     }
 }

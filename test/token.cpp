@@ -19,7 +19,9 @@
 using boost::mio::token;
 
 static_assert(std::is_trivially_copyable_v<token>);
-static_assert(!std::is_default_constructible_v<token>);
+static_assert(std::is_nothrow_default_constructible_v<token>, "token is regular");
+static_assert(token().value() == 0, "a default token is token(0), in constant expressions too");
+static_assert(token() == token(0));
 static_assert(!std::is_convertible_v<std::size_t, token>, "the constructor is explicit");
 static_assert(token(7).value() == 7);
 static_assert(std::is_nothrow_constructible_v<token, std::size_t>);
@@ -36,6 +38,16 @@ BOOST_AUTO_TEST_CASE(holds_any_value_including_limits)
     BOOST_TEST(token(0).value() == 0u);
     BOOST_TEST(token(max).value() == max);
     BOOST_TEST((token(max) > token(0)));
+}
+
+BOOST_AUTO_TEST_CASE(default_constructed_is_zero_and_assignable)
+{
+    token t;
+    BOOST_TEST(t.value() == 0u);
+    t = token(9);
+    BOOST_TEST(t.value() == 9u);
+    const token zeros[2]{};
+    BOOST_TEST((zeros[0] == token(0) && zeros[1] == token(0)));
 }
 
 BOOST_AUTO_TEST_CASE(hashes_like_its_value)

@@ -239,6 +239,47 @@ BOOST_AUTO_TEST_CASE(edge_triggered_receive_after_would_block)
     expect_no_events(p, evs);
 }
 
+BOOST_AUTO_TEST_CASE(datagram_of_more_than_64_buffers_is_all_or_nothing)
+{
+    auto tx = net::udp_socket::bind(udp_local_v4());
+    auto rx = net::udp_socket::bind(udp_local_v4());
+    tx.connect(rx.local_endpoint());
+    check_datagrams_of_many_buffers(tx, rx);
+
+    // send_to and receive_from too.
+    auto s = net::udp_socket::bind(udp_local_v4());
+    mio::poll p;
+    mio::events evs(4);
+    p.registry().register_(rx, token(1), interest::readable);
+    std::string out(100, 'x'), in(100, '\0');
+    BOOST_TEST(s.send_to(one_byte_buffers<asio::const_buffer>(out, 100), rx.local_endpoint())
+        == 100u);
+    expect_events(p, evs, {readable(1)});
+    auto [n, from] = rx.receive_from(one_byte_buffers<asio::mutable_buffer>(in, 100));
+    BOOST_TEST(n == 100u);
+    BOOST_TEST(in == out);
+    BOOST_TEST((from == s.local_endpoint()));
+}
+
+BOOST_AUTO_TEST_CASE(ttl_outside_1_to_255_is_einval_on_both_families)
+{
+    for (const auto& where : {udp_local_v4(), udp_local_v6()})
+    {
+        auto s = net::udp_socket::bind(where);
+        s.set_ttl(1);
+        s.set_ttl(255);
+        BOOST_TEST(s.ttl() == 255u);
+        for (const std::uint32_t bad : {0u, 256u})
+        {
+            boost::system::error_code ec;
+            s.set_ttl(bad, ec);
+            BOOST_TEST(ec == boost::asio::error::invalid_argument);
+            expect_system_error([&] { s.set_ttl(bad); }, boost::asio::error::invalid_argument);
+        }
+        BOOST_TEST(s.ttl() == 255u);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(options_set_and_read_back)
 {
     auto s = net::udp_socket::bind(udp_local_v4());

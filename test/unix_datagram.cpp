@@ -110,6 +110,12 @@ BOOST_AUTO_TEST_CASE(several_buffers_are_one_datagram_and_empty_datagrams_arrive
     BOOST_TEST(is_would_block(ec));
 }
 
+BOOST_AUTO_TEST_CASE(datagram_of_more_than_64_buffers_is_all_or_nothing)
+{
+    auto [tx, rx] = net::unix_datagram::pair();
+    check_datagrams_of_many_buffers(tx, rx);
+}
+
 BOOST_AUTO_TEST_CASE(shutdown_gives_read_closed_then_write_closed)
 {
     restore_default_sigpipe();
@@ -148,6 +154,46 @@ BOOST_AUTO_TEST_CASE(unbound_sender_is_an_empty_path)
     auto [got, from] = d1.receive_from(asio::buffer(buf));
     BOOST_TEST(got == n);
     BOOST_TEST(from.path().empty());
+}
+
+// A sender bound to a name that fills sun_path is read back exactly (its
+// datagrams used to be taken and dropped with ENAMETOOLONG), by every
+// receiving call, and the name read back can be replied to and connected to.
+BOOST_AUTO_TEST_CASE(receive_from_reads_back_a_sender_name_filling_sun_path)
+{
+    temp_dir dir;
+    auto rx = net::unix_datagram::bind(dir.file("rx"));
+    for (const std::string& name : names_filling_sun_path(dir, 's'))
+    {
+        auto tx = net::unix_datagram::from_native(raw_unix_socket(SOCK_DGRAM, name));
+        boost::system::error_code ec;
+        BOOST_TEST(tx.local_endpoint().path() == name);
+        BOOST_TEST(tx.local_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+        for (const std::string& d : {data1, data2})
+            BOOST_TEST(tx.send_to(asio::buffer(d), dir.file("rx")) == d.size());
+
+        char buf[64];
+        auto [peeked, peeked_from] = rx.peek_from(asio::buffer(buf), ec);
+        BOOST_TEST(!ec);
+        BOOST_TEST(std::string(buf, peeked) == data1);
+        BOOST_TEST(peeked_from.path() == name);
+        auto [n1, from1] = rx.receive_from(asio::buffer(buf), ec);
+        BOOST_TEST(!ec);
+        BOOST_TEST(std::string(buf, n1) == data1);
+        BOOST_TEST(from1.path() == name);
+        auto [n2, from2] = rx.receive_from(asio::buffer(buf));
+        BOOST_TEST(std::string(buf, n2) == data2);
+        BOOST_TEST(from2.path() == name);
+
+        BOOST_TEST(rx.send_to(asio::buffer(data2), from2) == data2.size());
+        BOOST_TEST(tx.receive(asio::buffer(buf)) == data2.size());
+        auto connected = net::unix_datagram::unbound();
+        connected.connect(from2);
+        BOOST_TEST(connected.peer_endpoint().path() == name);
+        BOOST_TEST(connected.peer_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(abstract_names)

@@ -119,6 +119,69 @@ BOOST_AUTO_TEST_CASE(accept_reports_a_named_peer)
     ::close(fd);
 }
 
+// A peer bound to a name that fills sun_path is accepted and named exactly
+// (it used to be closed, with ENAMETOOLONG): a connection taken from the
+// kernel is never dropped for its address.
+BOOST_AUTO_TEST_CASE(accept_reads_back_a_peer_name_filling_sun_path)
+{
+    temp_dir dir;
+    const std::string server_name = dir.file("server");
+    auto server = net::unix_listener::bind(server_name);
+    const auto connect_from = [&](const std::string& name) {
+        auto client = net::unix_stream::from_native(raw_unix_socket(SOCK_STREAM, name));
+        raw_connect(client.native_handle(), server_name);
+        BOOST_TEST(client.write_some(asio::buffer("hi", 2)) == 2u);
+        return client;
+    };
+    const auto check = [&](net::unix_stream& s, const std::string& name) {
+        BOOST_TEST_REQUIRE(s.is_open());
+        BOOST_TEST(s.peer_endpoint().path() == name);
+        boost::system::error_code ec;
+        BOOST_TEST(s.peer_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+        BOOST_TEST(read_available(s) == "hi");
+    };
+    for (const char tag : {'a', 'b'})
+    {
+        for (const std::string& name : names_filling_sun_path(dir, tag))
+        {
+            auto client = connect_from(name);
+            boost::system::error_code ec;
+            auto [s, peer] = tag == 'a' ? server.accept(ec) : server.accept();
+            BOOST_TEST(!ec);
+            BOOST_TEST(peer.path() == name);
+            check(s, name);
+        }
+    }
+}
+
+// local_endpoint and peer_endpoint of names that fill sun_path, bound by
+// other code (the library binds at most 107 bytes).
+BOOST_AUTO_TEST_CASE(endpoints_of_names_filling_sun_path_read_back_exactly)
+{
+    temp_dir dir;
+    for (const std::string& name : names_filling_sun_path(dir, 'e'))
+    {
+        const int fd = raw_unix_socket(SOCK_STREAM, name);
+        BOOST_REQUIRE(::listen(fd, 8) == 0);
+        auto listener = net::unix_listener::from_native(fd);
+        boost::system::error_code ec;
+        BOOST_TEST(listener.local_endpoint().path() == name);
+        BOOST_TEST(listener.local_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+
+        auto client = net::unix_stream::from_native(
+            ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+        raw_connect(client.native_handle(), name);
+        BOOST_TEST(client.peer_endpoint().path() == name);
+        BOOST_TEST(client.peer_endpoint(ec).path() == name);
+        BOOST_TEST(!ec);
+        auto [s, peer] = listener.accept();
+        BOOST_TEST(s.local_endpoint().path() == name);
+        BOOST_TEST(peer.path().empty()); // the client is unnamed
+    }
+}
+
 BOOST_AUTO_TEST_CASE(binding_an_existing_path_is_address_in_use)
 {
     temp_dir dir;

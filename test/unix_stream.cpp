@@ -14,6 +14,9 @@
 #include "util.hpp"
 #include "net_util.hpp"
 
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
 #include <array>
 #include <string>
 #include <string_view>
@@ -129,6 +132,31 @@ BOOST_AUTO_TEST_CASE(pair_is_connected_and_unnamed)
     BOOST_TEST(read_available(s1) == data2);
     BOOST_TEST(s1.local_endpoint().path().empty());
     BOOST_TEST(s1.peer_endpoint().path().empty());
+}
+
+// Unlike a datagram, a stream may move part of a long buffer sequence:
+// write_some and read_some transfer a prefix of it (the first 64 buffers,
+// one call), and Asio's write and read loop over the rest, losing nothing.
+BOOST_AUTO_TEST_CASE(more_than_64_buffers_move_in_part_and_asio_algorithms_finish)
+{
+    auto [s1, s2] = net::unix_stream::pair();
+    std::string out(100, '\0'), in(100, '\0');
+    for (std::size_t i = 0; i < out.size(); ++i)
+        out[i] = static_cast<char>('a' + i % 26);
+    const auto out100 = one_byte_buffers<asio::const_buffer>(out, 100);
+    const auto in100 = one_byte_buffers<asio::mutable_buffer>(in, 100);
+
+    const std::size_t written = s1.write_some(out100);
+    BOOST_TEST(written > 0u);
+    BOOST_TEST(written <= 100u);
+    BOOST_TEST(read_available(s2) == out.substr(0, written));
+
+    BOOST_TEST(asio::write(s1, out100) == 100u);
+    const std::size_t got = s2.read_some(in100);
+    BOOST_TEST(got > 0u);
+    BOOST_TEST(in.substr(0, got) == out.substr(0, got));
+    BOOST_TEST(asio::read(s2, asio::buffer(in) + got) == 100u - got);
+    BOOST_TEST(in == out);
 }
 
 BOOST_AUTO_TEST_CASE(peer_and_local_endpoints)

@@ -16,6 +16,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/system_error.hpp>
 #include <boost/test/unit_test.hpp>
+#include <boost/throw_exception.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -276,10 +277,21 @@ private:
     std::atomic<const char*> first_{nullptr};
 };
 
+// Where a test makes a throwing call: the location its exception must
+// carry. Write the call and BOOST_MIO_TEST_HERE on the same line.
+struct call_site
+{
+    const char* file;
+    unsigned line;
+};
+#define BOOST_MIO_TEST_HERE (::mio_test::call_site{__FILE__, static_cast<unsigned>(__LINE__)})
+
 // Runs `f`, which must throw boost::system::system_error whose code()
 // compares equal to `expected` (an error_code, an errc or a library enum).
+// Given a `site`, the exception must also name it, the caller's line (not
+// the library's), both as its throw location and in its code.
 template <class F, class Code>
-void expect_system_error(F&& f, const Code& expected)
+void expect_system_error(F&& f, const Code& expected, std::optional<call_site> site = std::nullopt)
 {
     try
     {
@@ -288,6 +300,15 @@ void expect_system_error(F&& f, const Code& expected)
     catch (const boost::system::system_error& e)
     {
         BOOST_TEST((e.code() == expected), "threw " << e.code() << " (" << e.what() << ")");
+        if (site)
+        {
+            const boost::source_location thrown = boost::get_throw_location(e);
+            BOOST_TEST(std::string(thrown.file_name()) == site->file);
+            BOOST_TEST(thrown.line() == site->line);
+            BOOST_TEST_REQUIRE(e.code().has_location(), e.what());
+            BOOST_TEST(std::string(e.code().location().file_name()) == site->file);
+            BOOST_TEST(e.code().location().line() == site->line);
+        }
         return;
     }
     BOOST_ERROR("expected boost::system::system_error, nothing was thrown");

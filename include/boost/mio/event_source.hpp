@@ -41,7 +41,8 @@ constexpr bool is_registry_v = std::is_same<std::remove_cv_t<S>, registry>::valu
 /// `s.register_(r, t, i, ec)`, `s.reregister(r, t, i, ec)` and
 /// `s.deregister(r, ec)` are valid. Library types forward them to the
 /// backend; a user type that owns several handles forwards them to its
-/// parts (e.g. two `posix::source_fd`s).
+/// parts (e.g. two `posix::source_fd`s). The registry clears `ec` before
+/// it calls the member, so a source sets `ec` only when it fails.
 ///
 /// @par Example
 /// @code

@@ -70,7 +70,7 @@ public:
     static constexpr bool short_read_drains = detail::selector::short_read_drains;
 
     /// Opens the selector. @throws boost::system::system_error on failure.
-    BOOST_MIO_DECL poll();
+    BOOST_MIO_DECL poll(const boost::source_location& loc = BOOST_CURRENT_LOCATION);
 
     /// Opens the selector; on failure sets `ec` and the poll is closed.
     BOOST_MIO_DECL explicit poll(boost::system::error_code& ec);
@@ -85,17 +85,21 @@ public:
     /// signal interrupts the wait. Events that do not fit stay queued for
     /// the next wait. @throws boost::system::system_error on failure,
     /// including `errc::interrupted` when a signal ends the wait.
-    void wait(events& evs) { wait(evs, std::nullopt); }
+    void wait(events& evs, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+    {
+        wait(evs, std::nullopt, loc);
+    }
 
     /// As wait(evs), returning after `timeout` with no events at the
     /// latest. `nullopt` means no timeout; zero (or negative) returns at
     /// once. Sub-millisecond timeouts are honoured where the kernel has
     /// epoll_pwait2 (Linux 5.11) and rounded up to 1 ms otherwise.
-    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout)
+    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         wait(evs, timeout, ec);
-        detail::throw_error(ec, "wait");
+        detail::throw_error(ec, "wait", loc);
     }
 
     /// As wait(evs); sets `ec` instead of throwing (`errc::interrupted`

@@ -57,11 +57,12 @@ public:
     /// Registers `src` for `i` with token `t`.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void register_(Source&& src, mio::token t, interest i) const
+    void register_(Source&& src, mio::token t, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         register_(src, t, i, ec);
-        detail::throw_error(ec, "register");
+        detail::throw_error(ec, "register", loc);
     }
 
     /// Registers `src` for `i` with token `t`; sets `ec` on failure.
@@ -70,6 +71,7 @@ public:
         boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear(); // a source that succeeds may leave ec alone
         src.register_(*this, t, i, ec);
     }
 
@@ -85,11 +87,12 @@ public:
     /// reported under the new one.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void reregister(Source&& src, mio::token t, interest i) const
+    void reregister(Source&& src, mio::token t, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         reregister(src, t, i, ec);
-        detail::throw_error(ec, "reregister");
+        detail::throw_error(ec, "reregister", loc);
     }
 
     /// Changes the token and interest of a registered `src` and re-arms it,
@@ -99,17 +102,18 @@ public:
         boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear();
         src.reregister(*this, t, i, ec);
     }
 
     /// Removes `src`; no event is reported for it afterwards.
     /// @throws boost::system::system_error on failure.
     template <class Source>
-    void deregister(Source&& src) const
+    void deregister(Source&& src, const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         deregister(src, ec);
-        detail::throw_error(ec, "deregister");
+        detail::throw_error(ec, "deregister", loc);
     }
 
     /// Removes `src`; sets `ec` on failure.
@@ -117,12 +121,14 @@ public:
     void deregister(Source&& src, boost::system::error_code& ec) const
     {
         detail::check_event_source<Source>();
+        ec.clear();
         src.deregister(*this, ec);
     }
 
     /// A new handle to the same registry (dup of the OS handle, CLOEXEC).
     /// @throws boost::system::system_error on failure.
-    BOOST_MIO_DECL registry try_clone() const;
+    BOOST_MIO_DECL registry try_clone(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
 
     /// A new handle to the same registry; a closed one and `ec` on failure.
     BOOST_MIO_DECL registry try_clone(boost::system::error_code& ec) const;

@@ -32,6 +32,11 @@ namespace mio {
 class token
 {
 public:
+    /// token(0), so that a token is regular: it can be a member of an
+    /// aggregate or an element of a container before it is assigned.
+    /// Complexity: constant.
+    constexpr token() noexcept = default;
+
     /// Wraps `value`. Complexity: constant.
     constexpr explicit token(std::size_t value) noexcept : value_(value) {}
 
@@ -46,7 +51,7 @@ public:
     friend constexpr bool operator>=(token a, token b) noexcept { return a.value_ >= b.value_; }
 
 private:
-    std::size_t value_;
+    std::size_t value_ = 0;
 };
 
 /// Writes "token(7)".

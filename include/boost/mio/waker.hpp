@@ -38,11 +38,12 @@ public:
 
     /// Creates the waker and registers it with `r` under `t`.
     /// @throws boost::system::system_error on failure.
-    waker(const registry& r, mio::token t)
+    waker(const registry& r, mio::token t,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         impl_.open(detail::registry_access::get(r), t.value(), ec);
-        detail::throw_error(ec, "waker");
+        detail::throw_error(ec, "waker", loc);
     }
 
     /// Creates the waker; on failure sets `ec` and the waker is closed.
@@ -55,11 +56,11 @@ public:
     waker& operator=(waker&&) noexcept = default;
 
     /// Wakes the poll. Thread-safe. @throws boost::system::system_error.
-    void wake() const
+    void wake(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         impl_.wake(ec);
-        detail::throw_error(ec, "wake");
+        detail::throw_error(ec, "wake", loc);
     }
 
     /// Wakes the poll; sets `ec` on failure (`EBADF` if closed).

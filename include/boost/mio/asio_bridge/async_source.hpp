@@ -41,10 +41,11 @@ void deregister_source(void* src, const mio::registry& r, boost::system::error_c
 }
 
 template <class Executor, class Source>
-std::shared_ptr<source_state> attach_source(const Executor& ex, Source& src, mio::interest i)
+std::shared_ptr<source_state> attach_source(const Executor& ex, Source& src, mio::interest i,
+    const boost::source_location& loc)
 {
     mio::detail::check_event_source<Source>();
-    auto core = detail::core_for(ex);
+    auto core = detail::core_for(ex, loc);
     // Source may be const (a const view such as native_source): the pointer
     // goes back to its own type in deregister_source.
     auto state = std::make_shared<source_state>(core, i,
@@ -56,7 +57,7 @@ std::shared_ptr<source_state> attach_source(const Executor& ex, Source& src, mio
     {
         op_list none;
         core->detach(*state, none);
-        mio::detail::throw_error(ec, "basic_async_source");
+        mio::detail::throw_error(ec, "basic_async_source", loc);
     }
     return state;
 }
@@ -190,8 +191,9 @@ public:
     /// `EEXIST` if `src` is already registered with this context's poll,
     /// `EBADF` for a closed source); std::bad_alloc.
     template <class Source>
-    basic_async_source(const executor_type& ex, Source& src, interest i)
-        : executor_(ex), state_(detail::attach_source(ex, src, i))
+    basic_async_source(const executor_type& ex, Source& src, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+        : executor_(ex), state_(detail::attach_source(ex, src, i, loc))
     {
     }
 
@@ -199,8 +201,9 @@ public:
     template <class ExecutionContext, class Source,
         class = std::enable_if_t<std::is_convertible<ExecutionContext&,
             boost::asio::execution_context&>::value>>
-    basic_async_source(ExecutionContext& ctx, Source& src, interest i)
-        : basic_async_source(executor_type(ctx.get_executor()), src, i)
+    basic_async_source(ExecutionContext& ctx, Source& src, interest i,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+        : basic_async_source(executor_type(ctx.get_executor()), src, i, loc)
     {
     }
 

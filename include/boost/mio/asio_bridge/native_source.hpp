@@ -16,39 +16,24 @@
 #include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 #include <type_traits>
-#include <utility>
+#include <utility> // std::declval
 
 namespace boost {
 namespace mio {
 namespace asio_bridge {
-namespace detail {
-
-template <class T, class = void>
-struct has_user_non_blocking : std::false_type
-{
-};
-
-template <class T>
-struct has_user_non_blocking<T,
-    std::void_t<decltype(std::declval<T&>().non_blocking()),
-        decltype(std::declval<T&>().non_blocking(true,
-            std::declval<boost::system::error_code&>()))>> : std::true_type
-{
-};
-
-} // namespace detail
 
 /// An Asio I/O object (socket, acceptor, `posix::stream_descriptor`, ...)
 /// seen as a mio event source, without taking it over.
 ///
 /// `AsioObject` needs `is_open()`, `native_handle()` and `native_non_blocking(bool,
-/// error_code&)`. Registering switches the handle to non-blocking mode,
-/// which edge-triggered readiness needs (a source is read until
-/// would_block). When the object also has Asio's `non_blocking(bool,
-/// error_code&)` (all of Asio's sockets, acceptors and descriptors do),
-/// that is what is switched on, so the object's own synchronous operations
-/// (`read_some`, `accept`, ...) report would_block instead of waiting, as
-/// mio-style code expects. If registration fails, the mode is restored.
+/// error_code&)`. Registering switches the handle to non-blocking mode
+/// with `native_non_blocking(true)`, which edge-triggered readiness needs
+/// (a source is read until would_block). The object's own non_blocking()
+/// flag is left alone, so its synchronous operations (`read_some`,
+/// `accept`, `asio::read`, ...) keep Asio's blocking semantics: they wait
+/// for the data instead of reporting would_block. Mio-style code that reads
+/// until would_block with the object's own calls sets `non_blocking(true)`
+/// itself. If registration fails, the handle's mode is restored.
 ///
 /// A view: copying it copies a pointer. The Asio object must outlive every
 /// registration made through it, and must not be closed while registered
@@ -114,20 +99,11 @@ public:
 private:
     posix::source_fd as_fd() const { return posix::source_fd(object_->native_handle()); }
 
-    bool is_non_blocking() const
-    {
-        if constexpr (detail::has_user_non_blocking<AsioObject>::value)
-            return object_->non_blocking();
-        else
-            return object_->native_non_blocking();
-    }
+    bool is_non_blocking() const { return object_->native_non_blocking(); }
 
     void set_non_blocking(bool on, boost::system::error_code& ec) const
     {
-        if constexpr (detail::has_user_non_blocking<AsioObject>::value)
-            object_->non_blocking(on, ec);
-        else
-            object_->native_non_blocking(on, ec);
+        object_->native_non_blocking(on, ec);
     }
 
     AsioObject* object_;

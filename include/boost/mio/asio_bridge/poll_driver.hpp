@@ -19,8 +19,10 @@
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 #include <cstdint>
+#include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <type_traits>
 #include <utility>
 
@@ -49,11 +51,18 @@ struct batch_handler final : batch_handler_base
 // Everything a driver's pending wait needs, shared with that wait's
 // completion so that the driver may be destroyed while a wait is in flight.
 //
-// One recursive mutex serialises start, stop and the delivery of a batch:
-// stop() called from another thread returns only when no handler call is
-// running, and the handler may itself call stop() and start(). Only one
-// wait is ever pending per generation, so batches never overlap and
-// poll::wait keeps its single caller even under a multi-threaded run().
+// The mutex guards the driver's state only: no user code runs under it
+// (neither the handler, nor its move constructor or destructor), so
+// start(), stop() and is_started() never wait for a handler, and a handler
+// may take any lock. A batch is delivered with the mutex released, in a
+// "delivering" state that stop() called from another thread waits on, so
+// that once stop() returns no handler is running. stop() called by the
+// handler itself (the delivering thread) cannot wait for itself and does
+// not. Only one wait is pending and one batch delivered at a time, so
+// batches never overlap and poll::wait keeps its single caller even under
+// a multi-threaded run(): a start() made while a batch is being delivered
+// (by the handler, or by another thread after stop()) arms its wait when
+// that delivery ends.
 template <class Executor>
 class poll_driver_state : public std::enable_shared_from_this<poll_driver_state<Executor>>
 {
@@ -64,53 +73,67 @@ public:
     }
 
     template <class Handler>
-    void start(Handler&& handler)
+    void start(Handler&& handler, const boost::source_location& loc)
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
+        // Built and, on failure, destroyed with the mutex released.
+        std::shared_ptr<batch_handler_base> h =
+            std::make_shared<batch_handler<std::decay_t<Handler>>>(
+                std::forward<Handler>(handler));
+        std::lock_guard<std::mutex> lock(mutex_);
         if (started_)
-            mio::detail::throw_error(boost::asio::error::already_started, "start");
-        auto h = std::make_shared<batch_handler<std::decay_t<Handler>>>(
-            std::forward<Handler>(handler));
+            mio::detail::throw_error(boost::asio::error::already_started, "start", loc);
         boost::system::error_code ec;
         watcher_.attach(poll_, events_, ec);
-        mio::detail::throw_error(ec, "start");
-        handler_ = std::move(h);
+        mio::detail::throw_error(ec, "start", loc);
+        handler_.swap(h);
         started_ = true;
         ++generation_;
+        if (delivering_)
+            return; // the delivery under way arms the wait when it ends
         try
         {
             arm();
         }
         catch (...)
         {
-            stop_locked();
+            h = stop_locked();
             throw;
         }
     }
 
     void stop() noexcept
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        stop_locked();
+        std::shared_ptr<batch_handler_base> released;
+        std::unique_lock<std::mutex> lock(mutex_);
+        released = stop_locked();
+        if (delivering_ && delivering_thread_ != std::this_thread::get_id())
+        {
+            const std::uint64_t delivery = deliveries_;
+            delivered_.wait(lock, [&] { return !delivering_ || deliveries_ != delivery; });
+        }
+        lock.unlock();
+        // `released` (the handler, unless a delivery still holds it) is
+        // destroyed here, with the mutex released.
     }
 
     bool is_started() const noexcept
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
+        std::lock_guard<std::mutex> lock(mutex_);
         return started_;
     }
 
 private:
     // Detaching also completes the pending wait with operation_aborted; that
-    // completion then finds a new generation and does nothing.
-    void stop_locked() noexcept
+    // completion then finds a new generation and does nothing. Returns the
+    // handler, for the caller to destroy once the mutex is released.
+    std::shared_ptr<batch_handler_base> stop_locked() noexcept
     {
         if (!started_)
-            return;
+            return nullptr;
         started_ = false;
         ++generation_;
-        handler_.reset();
         watcher_.detach();
+        return std::move(handler_);
     }
 
     bool is_current(std::uint64_t generation) const noexcept
@@ -127,23 +150,30 @@ private:
 
     void on_ready(std::uint64_t generation, const boost::system::error_code& ec)
     {
-        std::lock_guard<std::recursive_mutex> lock(mutex_);
-        if (!is_current(generation))
-            return;
-        if (ec)
+        std::shared_ptr<batch_handler_base> handler;
         {
-            // The poll's handle is unusable (closed under the driver):
-            // nothing will ever arrive, so stop instead of spinning.
-            stop_locked();
-            return;
+            std::lock_guard<std::mutex> lock(mutex_);
+            if (!is_current(generation))
+                return;
+            if (ec)
+            {
+                // The poll's handle is unusable (closed under the driver):
+                // nothing will ever arrive, so stop instead of spinning.
+                handler = stop_locked();
+                return; // `handler` destroyed after the unlock
+            }
+            handler = handler_;
+            delivering_ = true;
+            delivering_thread_ = std::this_thread::get_id();
+            ++deliveries_;
         }
-        const std::shared_ptr<batch_handler_base> handler = handler_;
         boost::system::error_code wait_ec;
         try
         {
             watcher_.drain(poll_, events_,
                 [&](const mio::events& evs) {
                     (*handler)(evs);
+                    std::lock_guard<std::mutex> lock(mutex_);
                     return is_current(generation);
                 },
                 wait_ec);
@@ -152,35 +182,62 @@ private:
         {
             // The exception leaves io_context::run() (Asio's convention);
             // re-arm first so that a later run() goes on delivering.
-            if (is_current(generation))
-                arm();
+            end_delivery(generation, boost::system::error_code());
             throw;
         }
-        if (!is_current(generation))
-            return;
-        if (wait_ec)
-        {
-            stop_locked();
-            return;
-        }
-        arm();
+        end_delivery(generation, wait_ec);
     }
 
-    mutable std::recursive_mutex mutex_;
+    // Leaves the delivering state, wakes stop() callers, and arms the next
+    // wait: for this generation if the driver is still on it (unless the
+    // poll failed), or for a start() made during the delivery.
+    void end_delivery(std::uint64_t generation, const boost::system::error_code& wait_ec) noexcept
+    {
+        std::shared_ptr<batch_handler_base> released;
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            delivering_ = false;
+            delivered_.notify_all();
+            if (started_ && generation_ == generation && wait_ec)
+                released = stop_locked();
+            else if (started_)
+                rearm_or_stop(released);
+        }
+    }
+
+    // Asio may fail to start a wait only by running out of memory: the
+    // driver then stops rather than stay started with no wait pending.
+    void rearm_or_stop(std::shared_ptr<batch_handler_base>& released) noexcept
+    {
+        try
+        {
+            arm();
+        }
+        catch (...)
+        {
+            released = stop_locked();
+        }
+    }
+
+    mutable std::mutex mutex_;
+    std::condition_variable delivered_;
     mio::poll& poll_;
     mio::events events_;
-    // Last: destroyed first, so a watcher's thread stops before the
-    // buffer it fills goes away.
+    // Last but for the state below it: destroyed first, so a watcher's
+    // thread stops before the buffer it fills goes away.
     detail::poll_watcher<Executor> watcher_;
     std::shared_ptr<batch_handler_base> handler_;
     std::uint64_t generation_ = 0;
+    std::uint64_t deliveries_ = 0;
+    std::thread::id delivering_thread_;
     bool started_ = false;
+    bool delivering_ = false;
 };
 
-inline std::size_t checked_batch_capacity(std::size_t capacity)
+inline std::size_t checked_batch_capacity(std::size_t capacity, const boost::source_location& loc)
 {
     if (capacity == 0)
-        mio::detail::throw_error(boost::asio::error::invalid_argument, "basic_poll_driver");
+        mio::detail::throw_error(boost::asio::error::invalid_argument, "basic_poll_driver", loc);
     return capacity;
 }
 
@@ -207,10 +264,13 @@ inline std::size_t checked_batch_capacity(std::size_t capacity)
 ///
 /// Thread safety: start(), stop() and is_started() may be called from any
 /// thread and from inside the handler. Batches are delivered one at a time
-/// even when several threads run the context. stop() called from another
-/// thread waits for a batch being delivered to finish, so after it returns
-/// the handler is not running and will not be called again (do not call
-/// it from another thread while holding a lock the handler takes).
+/// even when several threads run the context. The handler runs with no
+/// lock of the driver held, so start() and is_started() never wait for it
+/// and the handler may take any lock. stop() called from another thread
+/// waits for a batch being delivered to finish, so after it returns the
+/// handler is not running and will not be called again (so do not call
+/// stop() from another thread while holding a lock the handler takes);
+/// stop() called from inside the handler returns at once.
 ///
 /// If the handler throws, the exception leaves `run()` (Asio's convention)
 /// and the driver stays started: a later `run()` goes on delivering.
@@ -239,10 +299,10 @@ public:
     /// @throws boost::system::system_error (`invalid_argument`) if
     /// `batch_capacity` is 0; std::bad_alloc.
     basic_poll_driver(const executor_type& ex, mio::poll& p,
-        std::size_t batch_capacity = 1024)
+        std::size_t batch_capacity = 1024, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
         : executor_(ex),
           state_(std::make_shared<state_type>(ex, p,
-              detail::checked_batch_capacity(batch_capacity)))
+              detail::checked_batch_capacity(batch_capacity, loc)))
     {
     }
 
@@ -250,8 +310,9 @@ public:
     template <class ExecutionContext,
         class = std::enable_if_t<std::is_convertible<ExecutionContext&,
             boost::asio::execution_context&>::value>>
-    basic_poll_driver(ExecutionContext& ctx, mio::poll& p, std::size_t batch_capacity = 1024)
-        : basic_poll_driver(executor_type(ctx.get_executor()), p, batch_capacity)
+    basic_poll_driver(ExecutionContext& ctx, mio::poll& p, std::size_t batch_capacity = 1024,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+        : basic_poll_driver(executor_type(ctx.get_executor()), p, batch_capacity, loc)
     {
     }
 
@@ -287,14 +348,14 @@ public:
     /// for a closed poll, `EEXIST` if another driver of the same execution
     /// context already watches this poll).
     template <class Handler>
-    void start(Handler handler)
+    void start(Handler handler, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         static_assert(std::is_invocable<Handler&, const mio::events&>::value,
             "basic_poll_driver::start: the handler must be callable as "
             "handler(const boost::mio::events&)");
         if (!state_)
-            mio::detail::throw_error(boost::asio::error::bad_descriptor, "start");
-        state_->start(std::move(handler));
+            mio::detail::throw_error(boost::asio::error::bad_descriptor, "start", loc);
+        state_->start(std::move(handler), loc);
     }
 
     /// Stops delivering; a pending wait completes (internally) with

@@ -214,11 +214,12 @@ typename detail::mio_counterpart<AsioObject>::type to_mio(AsioObject&& object,
 
 /// As above. @throws boost::system::system_error on failure.
 template <class AsioObject>
-typename detail::mio_counterpart<AsioObject>::type to_mio(AsioObject&& object)
+typename detail::mio_counterpart<AsioObject>::type to_mio(AsioObject&& object,
+    const boost::source_location& loc = BOOST_CURRENT_LOCATION)
 {
     boost::system::error_code ec;
     auto out = asio_bridge::to_mio(std::move(object), ec);
-    mio::detail::throw_error(ec, "to_mio");
+    mio::detail::throw_error(ec, "to_mio", loc);
     return out;
 }
 
@@ -244,11 +245,11 @@ typename detail::asio_counterpart<MioSocket, Executor>::type to_asio(MioSocket&&
 /// As above. @throws boost::system::system_error on failure.
 template <class MioSocket, class Executor>
 typename detail::asio_counterpart<MioSocket, Executor>::type to_asio(MioSocket&& s,
-    const Executor& ex)
+    const Executor& ex, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
 {
     boost::system::error_code ec;
     auto out = asio_bridge::to_asio(std::move(s), ex, ec);
-    mio::detail::throw_error(ec, "to_asio");
+    mio::detail::throw_error(ec, "to_asio", loc);
     return out;
 }
 

@@ -39,11 +39,12 @@ public:
     /// The pending socket error (SO_ERROR), which reading clears: after a
     /// non-blocking connect, the outcome; otherwise usually empty.
     /// @throws boost::system::system_error if it cannot be read (`EBADF`).
-    boost::system::error_code take_error() const
+    boost::system::error_code take_error(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const boost::system::error_code pending = take_error(ec);
-        detail::throw_error(ec, "take_error");
+        detail::throw_error(ec, "take_error", loc);
         return pending;
     }
     boost::system::error_code take_error(boost::system::error_code& ec) const
@@ -51,14 +52,15 @@ public:
         return socket_ops::take_error(native_handle(), ec);
     }
 
-    /// The address this socket is bound to. A Unix socket bound to a
-    /// name longer than 107 bytes reports `ENAMETOOLONG`.
+    /// The address this socket is bound to, read back exactly: a Unix
+    /// name may be up to 108 bytes here (a path filling `sun_path`, bound
+    /// by other code, since the library binds up to 107).
     /// @throws boost::system::system_error.
-    endpoint_type local_endpoint() const
+    endpoint_type local_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         endpoint_type ep = local_endpoint(ec);
-        detail::throw_error(ec, "local_endpoint");
+        detail::throw_error(ec, "local_endpoint", loc);
         return ep;
     }
     endpoint_type local_endpoint(boost::system::error_code& ec) const
@@ -85,11 +87,11 @@ protected:
     }
 
     // The address of the connected peer (ENOTCONN if there is none).
-    endpoint_type peer_endpoint() const
+    endpoint_type peer_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         endpoint_type ep = peer_endpoint(ec);
-        detail::throw_error(ec, "peer_endpoint");
+        detail::throw_error(ec, "peer_endpoint", loc);
         return ep;
     }
     endpoint_type peer_endpoint(boost::system::error_code& ec) const
@@ -97,11 +99,12 @@ protected:
         return read_endpoint(&socket_ops::peer_address, ec);
     }
 
-    void shutdown(net::shutdown_type what)
+    void shutdown(net::shutdown_type what,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         shutdown(what, ec);
-        detail::throw_error(ec, "shutdown");
+        detail::throw_error(ec, "shutdown", loc);
     }
     void shutdown(net::shutdown_type what, boost::system::error_code& ec)
     {
@@ -109,21 +112,21 @@ protected:
     }
 
     // IP_TTL (IPV6_UNICAST_HOPS on an IPv6 socket); 1..255.
-    void set_ttl(std::uint32_t ttl)
+    void set_ttl(std::uint32_t ttl, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_ttl(ttl, ec);
-        detail::throw_error(ec, "set_ttl");
+        detail::throw_error(ec, "set_ttl", loc);
     }
     void set_ttl(std::uint32_t ttl, boost::system::error_code& ec)
     {
         socket_ops::set_hop_limit(native_handle(), socket_ops::option::ttl, ttl, ec);
     }
-    std::uint32_t ttl() const
+    std::uint32_t ttl(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const std::uint32_t v = ttl(ec);
-        detail::throw_error(ec, "ttl");
+        detail::throw_error(ec, "ttl", loc);
         return v;
     }
     std::uint32_t ttl(boost::system::error_code& ec) const

@@ -61,11 +61,11 @@ public:
     /// Switches O_NONBLOCK. Handles the library creates already are
     /// non-blocking; this is for handles adopted with from_native().
     /// @throws boost::system::system_error.
-    void set_nonblocking(bool on)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_nonblocking(on, ec);
-        detail::throw_error(ec, "set_nonblocking");
+        detail::throw_error(ec, "set_nonblocking", loc);
     }
     void set_nonblocking(bool on, boost::system::error_code& ec)
     {

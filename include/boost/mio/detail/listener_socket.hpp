@@ -41,14 +41,16 @@ public:
     /// stays queued, but no new event will announce it (the listener never
     /// stopped being ready): retry the accept yourself, e.g. after closing
     /// a connection and on a wait timeout, or it waits until another client
-    /// connects (tutorial, "Running out of descriptors"). A peer bound to a Unix
-    /// name longer than 107 bytes cannot be named: that connection is
-    /// closed and `ENAMETOOLONG` reported. @throws boost::system::system_error.
-    std::pair<Stream, endpoint_type> accept()
+    /// connects (tutorial, "Running out of descriptors"). The peer's address
+    /// is read back exactly, including a Unix name that fills `sun_path`
+    /// (108 bytes, no NUL); an accepted connection is never dropped for its
+    /// address. @throws boost::system::system_error.
+    std::pair<Stream, endpoint_type> accept(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto result = accept(ec);
-        detail::throw_error(ec, "accept");
+        detail::throw_error(ec, "accept", loc);
         return result;
     }
     std::pair<Stream, endpoint_type> accept(boost::system::error_code& ec)

@@ -12,9 +12,11 @@
 //  - errno becomes an error_code in system_category(); EINTR is retried
 //    (nothing here blocks);
 //  - addresses are (sockaddr*, length) pairs, as Asio's endpoints expose
-//    them through data()/size()/capacity()/resize(). An address read back
-//    from the OS that does not fit an Asio endpoint (a Unix path of more
-//    than 107 bytes) reports ENAMETOOLONG instead of being truncated.
+//    them through data()/size()/capacity()/resize(). Addresses read back
+//    from the OS come back whole, including a Unix path that fills
+//    sun_path (108 bytes on Linux, no NUL); one that did not fit would
+//    report ENAMETOOLONG from local_address/peer_address, never a cut name,
+//    and never cost an accepted connection or a received datagram.
 
 #ifndef BOOST_MIO_DETAIL_SOCKET_OPS_HPP
 #define BOOST_MIO_DETAIL_SOCKET_OPS_HPP
@@ -79,8 +81,8 @@ BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept;
 
 // accept(), non-blocking and close-on-exec. `*len` is the capacity of `addr`
-// on entry and the peer address length on return. A peer address that
-// does not fit closes the new connection and reports ENAMETOOLONG.
+// on entry and the peer address length on return (0, unnamed, if it did
+// not fit: the connection is returned all the same).
 BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept;
 
@@ -103,7 +105,8 @@ BOOST_MIO_DECL void set_option(int fd, option opt, int value,
 BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec) noexcept;
 
 // For the hop-limit options (ttl, multicast_ttl_v4): a value above 255 is
-// EINVAL, never wrapped into the OS's "-1 = default".
+// EINVAL, never wrapped into the OS's "-1 = default"; so is a ttl of 0, on
+// IPv6 too.
 BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
     boost::system::error_code& ec) noexcept;
 
@@ -131,7 +134,8 @@ inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
 
-// Datagram receive: recvmsg(2), sender address into `from` (may be null).
+// Datagram receive: recvmsg(2), sender address into `from` (may be null;
+// `*from_len` as `*len` for accept).
 // A zero-length datagram is 0 bytes and no error. A datagram larger than
 // the buffer (MSG_TRUNC) fills the buffer, returns the bytes kept and sets
 // boost::asio::error::message_size; the rest of the datagram is gone.

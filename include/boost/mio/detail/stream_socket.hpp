@@ -40,11 +40,12 @@ public:
     /// boost::asio::error::eof once the peer has shut down its sending
     /// side and everything was read. @throws boost::system::system_error.
     template <class MutableBufferSequence>
-    std::size_t read_some(const MutableBufferSequence& buffers)
+    std::size_t read_some(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = read_some(buffers, ec);
-        detail::throw_error(ec, "read_some");
+        detail::throw_error(ec, "read_some", loc);
         return n;
     }
     template <class MutableBufferSequence>
@@ -55,11 +56,12 @@ public:
 
     /// As read_some, but the bytes stay queued (MSG_PEEK).
     template <class MutableBufferSequence>
-    std::size_t peek(const MutableBufferSequence& buffers)
+    std::size_t peek(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = peek(buffers, ec);
-        detail::throw_error(ec, "peek");
+        detail::throw_error(ec, "peek", loc);
         return n;
     }
     template <class MutableBufferSequence>
@@ -73,11 +75,12 @@ public:
     /// reset or after shutdown(send) reports `EPIPE` or `ECONNRESET`,
     /// never SIGPIPE. @throws boost::system::system_error.
     template <class ConstBufferSequence>
-    std::size_t write_some(const ConstBufferSequence& buffers)
+    std::size_t write_some(const ConstBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = write_some(buffers, ec);
-        detail::throw_error(ec, "write_some");
+        detail::throw_error(ec, "write_some", loc);
         return n;
     }
     template <class ConstBufferSequence>

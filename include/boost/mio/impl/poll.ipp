@@ -14,11 +14,11 @@
 namespace boost {
 namespace mio {
 
-BOOST_MIO_DECL poll::poll()
+BOOST_MIO_DECL poll::poll(const boost::source_location& loc)
 {
     boost::system::error_code ec;
     registry_.selector_.open(ec);
-    detail::throw_error(ec, "poll");
+    detail::throw_error(ec, "poll", loc);
 }
 
 BOOST_MIO_DECL poll::poll(boost::system::error_code& ec)

@@ -14,11 +14,11 @@
 namespace boost {
 namespace mio {
 
-BOOST_MIO_DECL registry registry::try_clone() const
+BOOST_MIO_DECL registry registry::try_clone(const boost::source_location& loc) const
 {
     boost::system::error_code ec;
     registry r = try_clone(ec);
-    detail::throw_error(ec, "try_clone");
+    detail::throw_error(ec, "try_clone", loc);
     return r;
 }
 

@@ -62,11 +62,12 @@ public:
     /// backlog of 1024. Port 0 picks a free port (see local_endpoint()).
     /// An address in use reports `EADDRINUSE`.
     /// @throws boost::system::system_error.
-    static tcp_listener bind(const endpoint_type& local)
+    static tcp_listener bind(const endpoint_type& local,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         tcp_listener l = bind(local, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return l;
     }
     BOOST_MIO_DECL static tcp_listener bind(const endpoint_type& local,

@@ -62,30 +62,31 @@ public:
     /// holds the reason (e.g. `ECONNREFUSED`; the event also shows
     /// is_error()). Errors known at once (e.g. `ENETUNREACH`) are reported
     /// here. @throws boost::system::system_error.
-    static tcp_stream connect(const endpoint_type& peer)
+    static tcp_stream connect(const endpoint_type& peer,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         tcp_stream s = connect(peer, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
         return s;
     }
     BOOST_MIO_DECL static tcp_stream connect(const endpoint_type& peer,
         boost::system::error_code& ec);
 
     /// TCP_NODELAY: send small writes at once instead of coalescing them.
-    void set_nodelay(bool on)
+    void set_nodelay(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_nodelay(on, ec);
-        detail::throw_error(ec, "set_nodelay");
+        detail::throw_error(ec, "set_nodelay", loc);
     }
     BOOST_MIO_DECL void set_nodelay(bool on, boost::system::error_code& ec);
 
-    bool nodelay() const
+    bool nodelay(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const bool on = nodelay(ec);
-        detail::throw_error(ec, "nodelay");
+        detail::throw_error(ec, "nodelay", loc);
         return on;
     }
     BOOST_MIO_DECL bool nodelay(boost::system::error_code& ec) const;

@@ -32,7 +32,9 @@ namespace net {
 /// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,
 /// take_error, native_handle, release, close, is_open, set_nonblocking
 /// and the event-source members. Buffers are any Asio buffer sequence; a
-/// sequence of several buffers is one datagram (one sendmsg/recvmsg).
+/// sequence of several buffers is one datagram (one sendmsg/recvmsg), sent
+/// whole or not at all: more than 1024 non-empty buffers (the most one
+/// sendmsg takes) send nothing and report boost::asio::error::message_size.
 ///
 /// Datagrams: a zero-length datagram is received as 0 bytes, no error.
 /// A datagram larger than the buffers fills them, returns their size and
@@ -52,11 +54,12 @@ public:
 
     /// A new socket bound to `local` (no SO_REUSEADDR: a port in use is
     /// `EADDRINUSE`). @throws boost::system::system_error.
-    static udp_socket bind(const endpoint_type& local)
+    static udp_socket bind(const endpoint_type& local,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         udp_socket s = bind(local, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return s;
     }
     BOOST_MIO_DECL static udp_socket bind(const endpoint_type& local,
@@ -67,79 +70,80 @@ public:
     using base::ttl;
 
     /// SO_BROADCAST: whether sending to a broadcast address is allowed.
-    void set_broadcast(bool on)
+    void set_broadcast(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_broadcast(on, ec);
-        detail::throw_error(ec, "set_broadcast");
+        detail::throw_error(ec, "set_broadcast", loc);
     }
     BOOST_MIO_DECL void set_broadcast(bool on, boost::system::error_code& ec);
-    bool broadcast() const
+    bool broadcast(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const bool on = broadcast(ec);
-        detail::throw_error(ec, "broadcast");
+        detail::throw_error(ec, "broadcast", loc);
         return on;
     }
     BOOST_MIO_DECL bool broadcast(boost::system::error_code& ec) const;
 
     /// IP_MULTICAST_LOOP: whether this host receives its own multicast.
-    void set_multicast_loop_v4(bool on)
+    void set_multicast_loop_v4(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_multicast_loop_v4(on, ec);
-        detail::throw_error(ec, "set_multicast_loop_v4");
+        detail::throw_error(ec, "set_multicast_loop_v4", loc);
     }
     BOOST_MIO_DECL void set_multicast_loop_v4(bool on, boost::system::error_code& ec);
-    bool multicast_loop_v4() const
+    bool multicast_loop_v4(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const bool on = multicast_loop_v4(ec);
-        detail::throw_error(ec, "multicast_loop_v4");
+        detail::throw_error(ec, "multicast_loop_v4", loc);
         return on;
     }
     BOOST_MIO_DECL bool multicast_loop_v4(boost::system::error_code& ec) const;
 
     /// IPV6_MULTICAST_LOOP, for an IPv6 socket.
-    void set_multicast_loop_v6(bool on)
+    void set_multicast_loop_v6(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_multicast_loop_v6(on, ec);
-        detail::throw_error(ec, "set_multicast_loop_v6");
+        detail::throw_error(ec, "set_multicast_loop_v6", loc);
     }
     BOOST_MIO_DECL void set_multicast_loop_v6(bool on, boost::system::error_code& ec);
-    bool multicast_loop_v6() const
+    bool multicast_loop_v6(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const bool on = multicast_loop_v6(ec);
-        detail::throw_error(ec, "multicast_loop_v6");
+        detail::throw_error(ec, "multicast_loop_v6", loc);
         return on;
     }
     BOOST_MIO_DECL bool multicast_loop_v6(boost::system::error_code& ec) const;
 
     /// IP_MULTICAST_TTL: 0 to 255, else `EINVAL`.
-    void set_multicast_ttl_v4(std::uint32_t ttl)
+    void set_multicast_ttl_v4(std::uint32_t ttl,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         set_multicast_ttl_v4(ttl, ec);
-        detail::throw_error(ec, "set_multicast_ttl_v4");
+        detail::throw_error(ec, "set_multicast_ttl_v4", loc);
     }
     BOOST_MIO_DECL void set_multicast_ttl_v4(std::uint32_t ttl, boost::system::error_code& ec);
-    std::uint32_t multicast_ttl_v4() const
+    std::uint32_t multicast_ttl_v4(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const std::uint32_t ttl = multicast_ttl_v4(ec);
-        detail::throw_error(ec, "multicast_ttl_v4");
+        detail::throw_error(ec, "multicast_ttl_v4", loc);
         return ttl;
     }
     BOOST_MIO_DECL std::uint32_t multicast_ttl_v4(boost::system::error_code& ec) const;
 
     /// IPV6_V6ONLY of an IPv6 socket (set before bind by the OS default).
-    bool only_v6() const
+    bool only_v6(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const
     {
         boost::system::error_code ec;
         const bool on = only_v6(ec);
-        detail::throw_error(ec, "only_v6");
+        detail::throw_error(ec, "only_v6", loc);
         return on;
     }
     BOOST_MIO_DECL bool only_v6(boost::system::error_code& ec) const;
@@ -147,22 +151,24 @@ public:
     /// Joins the IPv4 multicast `group` on the interface with address
     /// `iface` (any() lets the OS choose). @throws boost::system::system_error.
     void join_multicast_v4(const boost::asio::ip::address_v4& group,
-        const boost::asio::ip::address_v4& iface)
+        const boost::asio::ip::address_v4& iface,
+            const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         join_multicast_v4(group, iface, ec);
-        detail::throw_error(ec, "join_multicast_v4");
+        detail::throw_error(ec, "join_multicast_v4", loc);
     }
     BOOST_MIO_DECL void join_multicast_v4(const boost::asio::ip::address_v4& group,
         const boost::asio::ip::address_v4& iface, boost::system::error_code& ec);
 
     /// Joins the IPv6 multicast `group` on interface `iface_index` (0: the
     /// OS chooses). @throws boost::system::system_error.
-    void join_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index)
+    void join_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         join_multicast_v6(group, iface_index, ec);
-        detail::throw_error(ec, "join_multicast_v6");
+        detail::throw_error(ec, "join_multicast_v6", loc);
     }
     BOOST_MIO_DECL void join_multicast_v6(const boost::asio::ip::address_v6& group,
         unsigned iface_index, boost::system::error_code& ec);
@@ -170,22 +176,24 @@ public:
     /// Leaves a group joined with join_multicast_v4 (`EADDRNOTAVAIL` if
     /// not joined). @throws boost::system::system_error.
     void leave_multicast_v4(const boost::asio::ip::address_v4& group,
-        const boost::asio::ip::address_v4& iface)
+        const boost::asio::ip::address_v4& iface,
+            const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         leave_multicast_v4(group, iface, ec);
-        detail::throw_error(ec, "leave_multicast_v4");
+        detail::throw_error(ec, "leave_multicast_v4", loc);
     }
     BOOST_MIO_DECL void leave_multicast_v4(const boost::asio::ip::address_v4& group,
         const boost::asio::ip::address_v4& iface, boost::system::error_code& ec);
 
     /// Leaves a group joined with join_multicast_v6.
     /// @throws boost::system::system_error.
-    void leave_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index)
+    void leave_multicast_v6(const boost::asio::ip::address_v6& group, unsigned iface_index,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         leave_multicast_v6(group, iface_index, ec);
-        detail::throw_error(ec, "leave_multicast_v6");
+        detail::throw_error(ec, "leave_multicast_v6", loc);
     }
     BOOST_MIO_DECL void leave_multicast_v6(const boost::asio::ip::address_v6& group,
         unsigned iface_index, boost::system::error_code& ec);

@@ -36,8 +36,9 @@ namespace net {
 /// take_error, native_handle, release, close, is_open, set_nonblocking
 /// and the event-source members. Datagrams behave as for udp_socket:
 /// zero-length datagrams are 0 bytes, no error; truncation reports
-/// boost::asio::error::message_size. A datagram from an unbound socket
-/// has an empty sender path.
+/// boost::asio::error::message_size; a datagram is sent whole or not at
+/// all (up to 1024 buffers). A datagram from an unbound socket has an empty
+/// sender path.
 class unix_datagram
     : public mio::detail::datagram_socket<boost::asio::local::datagram_protocol>
 {
@@ -53,11 +54,12 @@ public:
     static unix_datagram from_native(native_handle_type fd) noexcept { return unix_datagram(fd); }
 
     /// A new socket bound to `local`. @throws boost::system::system_error.
-    static unix_datagram bind(const endpoint_type& local)
+    static unix_datagram bind(const endpoint_type& local,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = bind(local, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_datagram bind(const endpoint_type& local,
@@ -65,11 +67,12 @@ public:
 
     /// A new socket bound to the name `path`. @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    static unix_datagram bind(const Path& path)
+    static unix_datagram bind(const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = bind(path, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return s;
     }
     template <class Path, if_path<Path> = 0>
@@ -82,22 +85,23 @@ public:
     /// A new socket bound to no name: it can send, and receive replies
     /// only when connected (or once the OS auto-binds it).
     /// @throws boost::system::system_error.
-    static unix_datagram unbound()
+    static unix_datagram unbound(const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_datagram s = unbound(ec);
-        detail::throw_error(ec, "unbound");
+        detail::throw_error(ec, "unbound", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_datagram unbound(boost::system::error_code& ec);
 
     /// Two connected, unnamed sockets (socketpair).
     /// @throws boost::system::system_error.
-    static std::pair<unix_datagram, unix_datagram> pair()
+    static std::pair<unix_datagram, unix_datagram> pair(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto p = pair(ec);
-        detail::throw_error(ec, "pair");
+        detail::throw_error(ec, "pair", loc);
         return p;
     }
     BOOST_MIO_DECL static std::pair<unix_datagram, unix_datagram> pair(
@@ -107,11 +111,11 @@ public:
 
     /// Connects to the socket named `path`. @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    void connect(const Path& path)
+    void connect(const Path& path, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         connect(path, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
     }
     template <class Path, if_path<Path> = 0>
     void connect(const Path& path, boost::system::error_code& ec)
@@ -126,11 +130,12 @@ public:
     /// Sends one datagram to the socket named `path`.
     /// @throws boost::system::system_error.
     template <class ConstBufferSequence, class Path, if_path<Path> = 0>
-    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path)
+    std::size_t send_to(const ConstBufferSequence& buffers, const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = send_to(buffers, path, ec);
-        detail::throw_error(ec, "send_to");
+        detail::throw_error(ec, "send_to", loc);
         return n;
     }
     template <class ConstBufferSequence, class Path, if_path<Path> = 0>

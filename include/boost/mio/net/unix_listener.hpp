@@ -57,11 +57,12 @@ public:
 
     /// Binds to `local` (a path, or an abstract name with a leading '\0')
     /// and listens with a backlog of 1024. @throws boost::system::system_error.
-    static unix_listener bind(const endpoint_type& local)
+    static unix_listener bind(const endpoint_type& local,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_listener l = bind(local, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return l;
     }
     BOOST_MIO_DECL static unix_listener bind(const endpoint_type& local,
@@ -72,11 +73,12 @@ public:
     /// shortened name; a '\0' inside a filesystem path, which the OS would
     /// cut the name at, is `EINVAL`). @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    static unix_listener bind(const Path& path)
+    static unix_listener bind(const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_listener l = bind(path, ec);
-        detail::throw_error(ec, "bind");
+        detail::throw_error(ec, "bind", loc);
         return l;
     }
     template <class Path, if_path<Path> = 0>

@@ -37,7 +37,9 @@ namespace net {
 /// SyncWriteStream.
 ///
 /// Names: a filesystem path, or with a leading '\0' a Linux abstract name;
-/// up to 107 bytes. An unnamed socket's endpoint has an empty path.
+/// up to 107 bytes as input. Names read back from the OS are exact, up to
+/// the 108 bytes that fill `sun_path`. An unnamed socket's endpoint has an
+/// empty path.
 class unix_stream
     : public mio::detail::stream_socket<boost::asio::local::stream_protocol>
 {
@@ -56,11 +58,12 @@ public:
     /// Connects to the listener at `peer`. Unix connects complete at once
     /// or fail at once (`ENOENT`, `ECONNREFUSED`; `EAGAIN` when the
     /// listener's backlog is full). @throws boost::system::system_error.
-    static unix_stream connect(const endpoint_type& peer)
+    static unix_stream connect(const endpoint_type& peer,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_stream s = connect(peer, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
         return s;
     }
     BOOST_MIO_DECL static unix_stream connect(const endpoint_type& peer,
@@ -71,11 +74,12 @@ public:
     /// inside a filesystem path `EINVAL`).
     /// @throws boost::system::system_error.
     template <class Path, if_path<Path> = 0>
-    static unix_stream connect(const Path& path)
+    static unix_stream connect(const Path& path,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         unix_stream s = connect(path, ec);
-        detail::throw_error(ec, "connect");
+        detail::throw_error(ec, "connect", loc);
         return s;
     }
     template <class Path, if_path<Path> = 0>
@@ -87,11 +91,12 @@ public:
 
     /// Two connected, unnamed streams (socketpair).
     /// @throws boost::system::system_error.
-    static std::pair<unix_stream, unix_stream> pair()
+    static std::pair<unix_stream, unix_stream> pair(
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         auto p = pair(ec);
-        detail::throw_error(ec, "pair");
+        detail::throw_error(ec, "pair", loc);
         return p;
     }
     BOOST_MIO_DECL static std::pair<unix_stream, unix_stream> pair(boost::system::error_code& ec);

@@ -53,11 +53,12 @@ public:
     /// one writev). Reports would_block when the pipe is full.
     /// @throws boost::system::system_error.
     template <class ConstBufferSequence>
-    std::size_t write_some(const ConstBufferSequence& buffers)
+    std::size_t write_some(const ConstBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = write_some(buffers, ec);
-        detail::throw_error(ec, "write_some");
+        detail::throw_error(ec, "write_some", loc);
         return n;
     }
 
@@ -102,11 +103,12 @@ public:
     /// one readv). Reports would_block when the pipe is empty.
     /// @throws boost::system::system_error (including eof).
     template <class MutableBufferSequence>
-    std::size_t read_some(const MutableBufferSequence& buffers)
+    std::size_t read_some(const MutableBufferSequence& buffers,
+        const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
         const std::size_t n = read_some(buffers, ec);
-        detail::throw_error(ec, "read_some");
+        detail::throw_error(ec, "read_some", loc);
         return n;
     }
 
@@ -154,11 +156,11 @@ inline pipe_ends make_pipe(boost::system::error_code& ec)
 
 /// Creates a pipe with both ends O_NONBLOCK | O_CLOEXEC.
 /// @throws boost::system::system_error (e.g. EMFILE).
-inline pipe_ends make_pipe()
+inline pipe_ends make_pipe(const boost::source_location& loc = BOOST_CURRENT_LOCATION)
 {
     boost::system::error_code ec;
     pipe_ends ends = make_pipe(ec);
-    detail::throw_error(ec, "make_pipe");
+    detail::throw_error(ec, "make_pipe", loc);
     return ends;
 }
 

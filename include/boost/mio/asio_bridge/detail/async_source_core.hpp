@@ -90,7 +90,7 @@ public:
     const mio::registry& registry() const noexcept { return poll_.registry(); }
 
     // Creates the watcher on `ex` (once per core).
-    void open_watcher(const boost::asio::any_io_executor& ex)
+    void open_watcher(const boost::asio::any_io_executor& ex, const boost::source_location& loc)
     {
         std::lock_guard<std::mutex> lock(mutex_);
         if (watcher_ || shut_down_)
@@ -98,7 +98,7 @@ public:
         auto w = std::make_unique<watcher_type>(ex);
         boost::system::error_code ec;
         w->attach(poll_, events_, ec);
-        mio::detail::throw_error(ec, "basic_async_source");
+        mio::detail::throw_error(ec, "basic_async_source", loc);
         watcher_ = std::move(w);
     }
 

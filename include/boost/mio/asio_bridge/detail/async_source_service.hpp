@@ -74,7 +74,7 @@ boost::asio::any_io_executor watcher_executor(const Executor& ex)
 
 // The core of the execution context that `ex` belongs to, with its watcher.
 template <class Executor>
-std::shared_ptr<async_source_core> core_for(const Executor& ex)
+std::shared_ptr<async_source_core> core_for(const Executor& ex, const boost::source_location& loc)
 {
     boost::asio::execution_context& ctx = boost::asio::query(ex, boost::asio::execution::context);
     const boost::asio::any_io_executor wex = watcher_executor(ex);
@@ -87,7 +87,7 @@ std::shared_ptr<async_source_core> core_for(const Executor& ex)
         boost::asio::posix::basic_stream_descriptor<boost::asio::any_io_executor> touch(wex);
     }
     async_source_service& svc = boost::asio::use_service<async_source_service>(ctx);
-    svc.core()->open_watcher(wex);
+    svc.core()->open_watcher(wex, loc);
     return svc.core();
 }
 

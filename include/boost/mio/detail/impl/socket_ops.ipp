@@ -35,23 +35,19 @@ static_assert(max_unix_path == sizeof(::sockaddr_un{}.sun_path) - 1,
 namespace ops_detail {
 
 // Whether an address the kernel wrote (`len` bytes, maybe more than the
-// `capacity` it was given, in which case it was cut) fits an endpoint
-// whole. Filesystem paths come back NUL-terminated; the terminator does
-// not count. A 108-byte path (legal on Linux, no room for the NUL) or a
-// 108-byte abstract name does not fit Asio's endpoint and is refused
-// rather than truncated.
-inline bool address_fits(const ::sockaddr* addr, ::socklen_t len, std::size_t capacity) noexcept
+// `capacity` it was given, in which case it was cut) fits the buffer
+// whole; if so `len` becomes its length there. Linux counts a filesystem
+// path's NUL terminator in `len`, and for a path that fills sun_path (108
+// bytes, legal) that terminator lies past the struct: `len` is then
+// sizeof(sockaddr_un) + 1 although every byte of the name was written, and
+// the name is the whole sockaddr_un (Asio's endpoint holds it).
+inline bool address_fits(const ::sockaddr* addr, ::socklen_t& len, std::size_t capacity) noexcept
 {
-    if (len > capacity)
-        return false;
-    constexpr std::size_t path_offset = offsetof(::sockaddr_un, sun_path);
-    if (addr->sa_family != AF_UNIX || len <= path_offset)
-        return true;
-    const char* path = reinterpret_cast<const ::sockaddr_un*>(addr)->sun_path;
-    std::size_t n = len - path_offset;
-    if (path[0] != '\0' && path[n - 1] == '\0')
-        --n;
-    return n <= max_unix_path;
+    constexpr std::size_t full = sizeof(::sockaddr_un);
+    if (len == full + 1 && capacity >= full && addr->sa_family == AF_UNIX
+        && reinterpret_cast<const ::sockaddr_un*>(addr)->sun_path[0] != '\0')
+        len = full;
+    return len <= capacity;
 }
 
 inline bool report(int result, boost::system::error_code& ec) noexcept
@@ -171,13 +167,10 @@ BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
         posix_ops::close(s);
         return -1;
     }
-    if (!ops_detail::address_fits(addr, l, *len))
-    {
-        posix_ops::close(s); // closes the connection: its peer cannot be named
-        set_errno(ec, ENAMETOOLONG);
-        return -1;
-    }
-    *len = l;
+    // The connection is the caller's now. A peer name that could not be
+    // held (no Linux name is too long once the terminator is discounted)
+    // is reported as unnamed rather than cost the connection.
+    *len = ops_detail::address_fits(addr, l, *len) ? l : 0;
     return s;
 }
 
@@ -232,7 +225,9 @@ BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec)
 BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
     boost::system::error_code& ec) noexcept
 {
-    if (value > 255)
+    // IP_TTL refuses 0 but IPV6_UNICAST_HOPS takes it: the unicast TTL is
+    // 1..255 on both families, as documented (a multicast TTL may be 0).
+    if (value > 255 || (value == 0 && opt == option::ttl))
         return set_errno(ec, EINVAL);
     set_option(fd, opt, static_cast<int>(value), ec);
 }
@@ -283,12 +278,9 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     if (from != nullptr)
     {
         // An unnamed sender (an unbound Unix socket) leaves msg_namelen 0.
-        if (msg.msg_namelen != 0 && !ops_detail::address_fits(from, msg.msg_namelen, *from_len))
-        {
-            set_errno(ec, ENAMETOOLONG);
-            return 0;
-        }
-        *from_len = msg.msg_namelen;
+        // As for accept, a name that could not be held costs the name,
+        // never the datagram.
+        *from_len = ops_detail::address_fits(from, msg.msg_namelen, *from_len) ? msg.msg_namelen : 0;
     }
     if ((msg.msg_flags & MSG_TRUNC) != 0 && (flags & MSG_PEEK) == 0)
         ec = boost::asio::error::message_size;
