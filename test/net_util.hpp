@@ -279,13 +279,21 @@ std::vector<Buffer> one_byte_buffers(Bytes& bytes, std::size_t n)
 }
 
 // Waits (bounded) for the readable event of `rx` (token `t` on `p`) that
-// one new datagram produces, then receives it into `buffers`.
+// one new datagram produces, receives it into `buffers`, and checks the
+// socket is drained.
 template <class Datagram, class Buffers>
 std::size_t receive_next(mio::poll& p, mio::events& evs, Datagram& rx, std::size_t t,
     const Buffers& buffers, boost::system::error_code& ec)
 {
     expect_events(p, evs, {readable(t)});
-    return rx.receive(buffers, ec);
+    const std::size_t n = rx.receive(buffers, ec);
+    // Drained to would_block, so that the next datagram is a new event on
+    // every backend (on poll(2) the would_block is what re-arms).
+    char byte;
+    boost::system::error_code drained;
+    rx.receive(asio::buffer(&byte, 1), drained);
+    BOOST_TEST(is_would_block(drained));
+    return n;
 }
 
 // A datagram is all or nothing, however many buffers make it: sent from
