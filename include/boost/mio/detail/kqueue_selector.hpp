@@ -100,7 +100,7 @@ public:
         return *this;
     }
 
-    void on_would_block(int) const noexcept {}
+    void on_would_block(int, interest) const noexcept {}
     void on_close(int fd) const noexcept
     {
         const int kq = kq_.exchange(-1, std::memory_order_relaxed);
