@@ -50,16 +50,17 @@ inline int count_open_fds()
     return n;
 }
 
-// How many fds one poll holds: 1 on epoll and kqueue (the selector), 2 on
-// poll(2) (the pipe that interrupts its waits).
+// How many fds one more poll opens now: 1 on epoll and a kernel's kqueue
+// (the selector), 2 on poll(2) (the pipe that interrupts its waits). On
+// libkqueue it depends on what is alive: its first queue also opens fds
+// that its queues share and the last one closes, and each queue has an
+// eventfd per EVFILT_USER knote. So it is measured at each call: call it
+// in the state where its answer is used (e.g. before making the poll).
 inline int fds_per_poll()
 {
-    static const int n = [] {
-        const int before = count_open_fds();
-        const boost::mio::poll p;
-        return count_open_fds() - before;
-    }();
-    return n;
+    const int before = count_open_fds();
+    const boost::mio::poll p;
+    return count_open_fds() - before;
 }
 
 inline bool is_cloexec(int fd)
