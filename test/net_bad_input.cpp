@@ -83,7 +83,13 @@ BOOST_AUTO_TEST_CASE(connect_to_closed_port_and_missing_unix_listener)
         mio::events evs(4);
         p.registry().register_(s, token(0), interest::writable);
         expect_events(p, evs, {error_event(0)});
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+        // libkqueue read SO_ERROR (clearing it) to put the refusal in the
+        // event; a BSD kernel leaves it for take_error(), as epoll does.
+        BOOST_TEST(!s.take_error());
+#else
         BOOST_TEST(s.take_error() == boost::asio::error::connection_refused);
+#endif
     }
     else
         BOOST_TEST(ec == boost::asio::error::connection_refused);

@@ -176,8 +176,15 @@ BOOST_AUTO_TEST_CASE(connect_to_refusing_port_reports_error_event_and_take_error
     expected_event e = writable(0);
     e.error = true;
     expect_events(p, evs, {e});
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    // libkqueue reads SO_ERROR to put the refusal in the event (fflags, for
+    // is_error()), which clears it: take_error() finds nothing. A BSD
+    // kernel leaves it there, as epoll does.
+    BOOST_TEST(!s.take_error());
+#else
     BOOST_TEST(s.take_error() == boost::asio::error::connection_refused);
     BOOST_TEST(!s.take_error()); // reading SO_ERROR clears it
+#endif
     s.peer_endpoint(ec);
     BOOST_TEST(ec == boost::asio::error::not_connected);
     expect_no_events(p, evs);
@@ -243,7 +250,7 @@ BOOST_AUTO_TEST_CASE(shutdown_both_gives_write_closed)
     pair.client.shutdown(net::shutdown_type::both);
     expected_event e = write_closed(1);
     e.read_closed = true;
-    expect_events(p, evs, {e});
+    expect_readiness(p, evs, e);
     char buf[16];
     boost::system::error_code ec;
     BOOST_TEST(pair.client.read_some(asio::buffer(buf), ec) == 0u);
@@ -295,11 +302,18 @@ BOOST_AUTO_TEST_CASE(reset_by_peer_gives_error_event_and_connection_reset)
     expected_event e = read_closed(1);
     e.write_closed = true;
     e.error = true;
-    expect_events(p, evs, {e});
+    expect_readiness(p, evs, e);
     char buf[16];
     boost::system::error_code ec;
     BOOST_TEST(pair.client.read_some(asio::buffer(buf), ec) == 0u);
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    // libkqueue read SO_ERROR (clearing it) to put the reset in the event,
+    // so the read finds a closed connection with no error left: end of
+    // file. A BSD kernel leaves the error for this read, as epoll does.
+    BOOST_TEST(ec == boost::asio::error::eof);
+#else
     BOOST_TEST(ec == boost::asio::error::connection_reset);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(take_error_reports_reset_once)
@@ -311,7 +325,11 @@ BOOST_AUTO_TEST_CASE(take_error_reports_reset_once)
     set_linger_zero(pair.server.native_handle());
     pair.server.close();
     expect_events(p, evs, {error_event(1)});
+#if !defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
     BOOST_TEST(pair.client.take_error() == boost::asio::error::connection_reset);
+#endif
+    // libkqueue read SO_ERROR (clearing it) to put the reset in the event;
+    // a BSD kernel leaves it for take_error(), as epoll does.
     BOOST_TEST(!pair.client.take_error());
 }
 

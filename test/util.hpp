@@ -53,16 +53,17 @@ inline int count_open_fds()
     return n;
 }
 
-// How many fds one poll holds: 1 on epoll and kqueue (the selector), 2 on
-// poll(2) (the pipe that interrupts its waits).
+// How many fds one more poll opens now: 1 on epoll and a kernel's kqueue
+// (the selector), 2 on poll(2) (the pipe that interrupts its waits). On
+// libkqueue it depends on what is alive: its first queue also opens fds
+// that its queues share and the last one closes, and each queue has an
+// eventfd per EVFILT_USER knote. So it is measured at each call: call it
+// in the state where its answer is used (e.g. before making the poll).
 inline int fds_per_poll()
 {
-    static const int n = [] {
-        const int before = count_open_fds();
-        const boost::mio::poll p;
-        return count_open_fds() - before;
-    }();
-    return n;
+    const int before = count_open_fds();
+    const boost::mio::poll p;
+    return count_open_fds() - before;
 }
 
 inline bool is_cloexec(int fd)
@@ -99,6 +100,25 @@ struct expected_event
             && (!writable || e.is_writable()) && (!read_closed || e.is_read_closed())
             && (!write_closed || e.is_write_closed()) && (!error || e.is_error())
             && (!priority || e.is_priority());
+    }
+
+    // Adds the flags `e` shows.
+    void add(const boost::mio::event& e)
+    {
+        readable |= e.is_readable();
+        writable |= e.is_writable();
+        read_closed |= e.is_read_closed();
+        write_closed |= e.is_write_closed();
+        error |= e.is_error();
+        priority |= e.is_priority();
+    }
+
+    // Whether this shows every flag `other` expects.
+    bool covers(const expected_event& o) const
+    {
+        return (!o.readable || readable) && (!o.writable || writable)
+            && (!o.read_closed || read_closed) && (!o.write_closed || write_closed)
+            && (!o.error || error) && (!o.priority || priority);
     }
 };
 
@@ -138,6 +158,35 @@ inline void expect_events(boost::mio::poll& p, boost::mio::events& evs,
     for (const auto& e : expected)
         missing << " token=" << e.token.value();
     BOOST_REQUIRE_MESSAGE(expected.empty(), "expected events not seen:" << missing.str());
+}
+
+// Waits (bounded) until the events for `expected.token` show every flag of
+// `expected`. epoll and poll(2) report a source's readiness in one event,
+// which must show them all (as expect_events checks); kqueue reports each
+// filter (read, write) as an event of its own (kqueue_event.hpp), so there
+// what they show together counts.
+inline void expect_readiness(boost::mio::poll& p, boost::mio::events& evs,
+    const expected_event& expected, std::chrono::milliseconds timeout = event_timeout)
+{
+#if defined(BOOST_MIO_BACKEND_KQUEUE)
+    expected_event seen{expected.token};
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!seen.covers(expected) && std::chrono::steady_clock::now() < deadline)
+    {
+        boost::system::error_code ec;
+        p.wait(evs, deadline - std::chrono::steady_clock::now(), ec);
+        if (ec == boost::system::errc::interrupted)
+            continue;
+        BOOST_REQUIRE_MESSAGE(!ec, "poll.wait failed: " << ec.message());
+        for (const auto& e : evs)
+            if (e.token() == expected.token)
+                seen.add(e);
+    }
+    BOOST_REQUIRE_MESSAGE(seen.covers(expected),
+        "the events of token=" << expected.token.value() << " lack an expected flag");
+#else
+    expect_events(p, evs, {expected}, timeout);
+#endif
 }
 
 // Fails if any event arrives within `timeout`.

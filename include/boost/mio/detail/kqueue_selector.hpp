@@ -5,36 +5,46 @@
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// The BSD and macOS backend: kqueue for readiness, EVFILT_USER for the
-// waker. The contract is written in detail/selector.hpp; the design
-// follows mio's src/sys/unix/selector/kqueue.rs.
+// The BSD and macOS backend: kqueue for readiness, EVFILT_USER (or a pipe
+// where there is none) for the waker. The contract is written in
+// detail/selector.hpp; the design follows mio's
+// src/sys/unix/selector/kqueue.rs.
 //
 // Registration. Every filter is added EV_CLEAR (edge-triggered) and with
 // EV_RECEIPT, so that kevent() answers each change with its own receipt
 // and one call reports the error of each filter. kqueue's EV_ADD is
-// idempotent and the kernel has no way to ask whether a knote exists
-// without changing it (EV_ENABLE and EV_DISABLE rewrite its udata, our
-// token), yet the contract wants EEXIST and ENOENT. So each call starts
-// with EV_DELETE of both filters in the same change list: their receipts
-// say whether the handle was registered (ENOENT for a filter that was
-// not), the adds that follow install the new interest, and the kernel
-// stays the only record (no table, no lock, one syscall). What this costs:
-//  - a second register_ reports EEXIST, but its change has been applied:
-//    the registration now has the new token and interest (what EV_ADD
-//    alone, mio's behaviour, would have done silently);
-//  - a reregister of an unregistered handle adds and removes the knotes
-//    again before it reports ENOENT, so a select() running at that moment
-//    may see one event with the token passed to that reregister.
+// idempotent and any change to a knote rewrites its udata (our token), yet
+// the contract wants EEXIST, with the first registration left as it was,
+// and ENOENT. So the selectors of one queue keep a table of what they
+// registered (kqueue_state::registrations), and:
+//  - register_ of an fd the table knows first asks the kernel, with a
+//    change that leaves the knotes as they are (EV_ENABLE with the token
+//    they already have): if one exists, EEXIST and nothing changed (a
+//    select() may see a spurious event with the existing token); if none
+//    does (the fd was closed and its number reused), the entry was stale;
+//  - reregister and deregister delete both filters first in the same
+//    change list; the deletes' receipts say whether the fd was registered.
+// The write filter is added before the read filter: libkqueue keeps
+// EPOLLRDHUP (the read filter's EV_EOF on a datagram socket) only for the
+// filter added last on an fd.
 //
 // libkqueue (Linux, where this backend is tested): a user-space kqueue
 // whose handle is the write end of a pipe it watches to learn that the
-// queue was closed. It differs from a BSD kernel in three ways that this
-// file follows the kernel through (see BOOST_MIO_DETAIL_KQUEUE_EMULATED):
-// it cannot see close(2), so a closed fd keeps its knotes (the library's
-// own sources delete theirs before closing: kqueue_source_state); only
-// the fd kqueue() returned names the queue (a dup is unknown to it), so
-// clones share that one fd; and that fd is not pollable, so the Asio
-// bridge waits for it on a thread (has_pollable_handle).
+// queue was closed. It differs from a BSD kernel in ways this file
+// follows the kernel through (see BOOST_MIO_DETAIL_KQUEUE_EMULATED): it
+// cannot see close(2), so a closed fd keeps its knotes (the library's own
+// sources delete theirs before closing: kqueue_source_state); only the fd
+// kqueue() returned names the queue (a dup is unknown to it), so every
+// clone calls kevent() on that fd, its own handle being a dup; and that
+// fd is not pollable, so the Asio bridge waits for it on a thread
+// (has_pollable_handle). Where it cannot be followed, the tests say so:
+// libkqueue reads SO_ERROR to fill an error event's fflags, which clears
+// the socket's pending error (a kernel leaves it for take_error() and the
+// next read); and its kevent() asks epoll for as many events as the
+// buffer holds and drops what does not fit when one epoll event becomes
+// two kevents (a socket's read and write filters), losing those edges, so
+// a buffer smaller than twice the sources registered for both directions
+// can lose events there (a kernel keeps them queued).
 
 #ifndef BOOST_MIO_DETAIL_KQUEUE_SELECTOR_HPP
 #define BOOST_MIO_DETAIL_KQUEUE_SELECTOR_HPP
@@ -50,7 +60,10 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 #include <sys/types.h>
 #include <sys/event.h>
 #include <sys/time.h>
@@ -62,20 +75,25 @@
 #  define BOOST_MIO_DETAIL_KQUEUE_EMULATED
 #endif
 
-#if !defined(EVFILT_USER)
-// OpenBSD before 7.6 and NetBSD before 10 lack it; mio falls back to a pipe
-// there, which this backend does not do yet.
-#  error "Boost.Mio: the kqueue backend needs EVFILT_USER (use BOOST_MIO_BACKEND_POLL)"
+#if !defined(EVFILT_USER) || defined(BOOST_MIO_KQUEUE_NO_EVFILT_USER)
+// OpenBSD before 7.6 and NetBSD before 10 lack EVFILT_USER; there the waker
+// and interrupt() are pipes watched with EVFILT_READ, as mio's pipe waker.
+// BOOST_MIO_KQUEUE_NO_EVFILT_USER forces that path where EVFILT_USER
+// exists, so that it is built and tested on Linux (libkqueue).
+#  define BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER
 #endif
 
 namespace boost {
 namespace mio {
 namespace detail {
 
+struct kqueue_state;
+
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
-// Deletes `fd`'s knotes from the queue `kq` (errors ignored: the fd is
-// being closed, so whatever the queue holds for it is stale).
-BOOST_MIO_DECL void kqueue_forget(int kq, int fd) noexcept;
+// Deletes `fd`'s knotes from `state`'s queue and its registration table
+// (errors ignored: the fd is being closed, whatever the queue holds for it
+// is stale).
+BOOST_MIO_DECL void kqueue_forget(kqueue_state& state, int fd) noexcept;
 
 // A BSD kernel drops a descriptor's knotes when it is closed; libkqueue
 // cannot see close(2) (its BUGS.md), so a source closed while registered
@@ -84,39 +102,42 @@ BOOST_MIO_DECL void kqueue_forget(int kq, int fd) noexcept;
 // last registered with and delete their knotes before closing, which
 // gives the kernel's behaviour. (A posix::source_fd closed by its owner
 // while registered keeps libkqueue's behaviour: deregister it first.)
+// The queue is held weakly: a source may outlive its poll.
 class kqueue_source_state
 {
 public:
     static constexpr bool rearms = false;
 
-    kqueue_source_state() noexcept = default;
-    kqueue_source_state(const kqueue_source_state& other) noexcept
-        : kq_(other.kq_.load(std::memory_order_relaxed))
-    {
-    }
-    kqueue_source_state& operator=(const kqueue_source_state& other) noexcept
-    {
-        kq_.store(other.kq_.load(std::memory_order_relaxed), std::memory_order_relaxed);
-        return *this;
-    }
-
-    void on_would_block(int) const noexcept {}
+    void on_would_block(int, interest) const noexcept {}
     void on_close(int fd) const noexcept
     {
-        const int kq = kq_.exchange(-1, std::memory_order_relaxed);
-        if (kq >= 0)
-            kqueue_forget(kq, fd);
+        if (const std::shared_ptr<kqueue_state> state = std::exchange(queue_, {}).lock())
+            kqueue_forget(*state, fd);
     }
 
-    void registered_with(int kq) const noexcept { kq_.store(kq, std::memory_order_relaxed); }
+    void registered_with(const std::shared_ptr<kqueue_state>& state) const noexcept
+    {
+        queue_ = state;
+    }
 
 private:
-    mutable std::atomic<int> kq_{-1};
+    mutable std::weak_ptr<kqueue_state> queue_;
 };
 #else
 // The kernel keeps the edges and forgets a closed fd: nothing per source.
+// (The registration table may then hold an entry for a closed fd; register_
+// asks the kernel before it believes one, see kqueue_state.)
 using kqueue_source_state = stateless_source_state;
 #endif
+
+// What the library registered for one fd: the token and which filters.
+struct kqueue_registration
+{
+    std::size_t token = 0;
+    unsigned char filters = 0; // read_filter | write_filter; 0: none
+    static constexpr unsigned char read_filter = 1;
+    static constexpr unsigned char write_filter = 2;
+};
 
 // State shared by a selector, its clones and its waker.
 struct kqueue_state : selector_state
@@ -129,10 +150,36 @@ struct kqueue_state : selector_state
     // pays for the scan; everyone else pays one relaxed load.
     std::atomic<bool> interrupted{false};
 
+    // Registrations, indexed by fd. kqueue's EV_ADD silently replaces a
+    // knote, and every change to an existing knote rewrites its udata (our
+    // token), so the kernel cannot be asked "is this fd registered?"
+    // without changing the answer's subject. The table knows the token,
+    // which makes a harmless question possible (register_ re-enables the
+    // knotes with the token they already have). Only register_,
+    // reregister and deregister take the mutex, never select(); it also
+    // makes each of them one step for the table and the kernel together.
+    // An entry can outlive its fd (closed while registered, which drops
+    // the knotes in a kernel): the kernel is asked before an entry is
+    // believed, so such an entry costs one kevent() call, never a wrong
+    // answer.
+    std::mutex registrations_mutex;
+    std::vector<kqueue_registration> registrations;
+
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
     // libkqueue knows a queue only by the fd kqueue() returned (a dup is
-    // unknown to it), so clones share that fd and the last one closes it.
+    // unknown to it), so every clone calls kevent() on that fd, which the
+    // last one closes; a clone's own handle is a dup of it (see try_clone).
     int shared_fd = -1;
+#endif
+
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    // The pipe interrupt() writes to; its read end is registered
+    // EVFILT_READ|EV_CLEAR, and select() recognises its events by ident.
+    int interrupt_read = -1;
+    int interrupt_write = -1;
+#endif
+
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED) || defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
     BOOST_MIO_DECL ~kqueue_state();
 #endif
 };
@@ -160,18 +207,18 @@ public:
 
     kqueue_selector() noexcept = default;
     kqueue_selector(kqueue_selector&& other) noexcept
-        : fd_(other.fd_), state_(std::move(other.state_))
+        : fd_(std::exchange(other.fd_, -1)), kq_(std::exchange(other.kq_, -1)),
+          state_(std::move(other.state_))
     {
-        other.fd_ = -1;
     }
     kqueue_selector& operator=(kqueue_selector&& other) noexcept
     {
         if (this != &other)
         {
             close();
-            fd_ = other.fd_;
+            fd_ = std::exchange(other.fd_, -1);
+            kq_ = std::exchange(other.kq_, -1);
             state_ = std::move(other.state_);
-            other.fd_ = -1;
         }
         return *this;
     }
@@ -202,7 +249,7 @@ public:
             return 0;
         }
         const int n = timeout ? wait_for(buf, capacity, *timeout)
-                              : ::kevent(fd_, nullptr, 0, buf, capacity, nullptr);
+                              : ::kevent(kq_, nullptr, 0, buf, capacity, nullptr);
         if (BOOST_UNLIKELY(n < 0))
         {
             wait_failed(ec);
@@ -216,7 +263,8 @@ public:
     }
 
     // Makes a blocked select() return: triggers an EVFILT_USER knote of
-    // its own (ident interrupt_ident), whose events select() removes.
+    // its own (ident interrupt_ident), or writes to a pipe of its own
+    // without EVFILT_USER, whose events select() removes.
     BOOST_MIO_DECL void interrupt(boost::system::error_code& ec) const;
 
     int native_handle() const noexcept { return fd_; }
@@ -224,6 +272,9 @@ public:
     BOOST_MIO_DECL void close() noexcept;
 
     kqueue_state* state() const noexcept { return state_.get(); }
+    // The fd kevent() is called on: the handle itself on a kernel, the fd
+    // libkqueue knows the queue by under emulation.
+    int queue_fd() const noexcept { return kq_; }
 
     // EVFILT_USER idents are a namespace of their own (not fds). The
     // waker's is mio's (0).
@@ -239,13 +290,18 @@ private:
         std::chrono::nanoseconds timeout) const noexcept;
     BOOST_MIO_DECL int drop_interrupts(native_event* buf, int n) const noexcept;
     BOOST_MIO_DECL void wait_failed(boost::system::error_code& ec) const noexcept;
+    BOOST_MIO_DECL void change_registration(int fd, std::size_t token,
+        unsigned char filters, boost::system::error_code& ec) const;
 
-    int fd_ = -1;
+    int fd_ = -1; // native_handle()
+    int kq_ = -1; // queue_fd()
     std::shared_ptr<kqueue_state> state_;
 };
 
 // The waker: an EVFILT_USER knote (ident waker_ident, EV_CLEAR) that wake()
-// triggers with NOTE_TRIGGER, as mio does. It keeps a clone of the
+// triggers with NOTE_TRIGGER, as mio does; without EVFILT_USER, a
+// non-blocking pipe whose read end is registered EVFILT_READ|EV_CLEAR and
+// to which wake() writes a byte (mio's pipe waker). It keeps a clone of the
 // selector, so that the queue outlives the poll while the waker lives.
 class kqueue_waker
 {
@@ -253,7 +309,15 @@ public:
     using native_handle_type = int;
 
     kqueue_waker() noexcept = default;
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    kqueue_waker(kqueue_waker&& other) noexcept
+        : sel_(std::move(other.sel_)), token_(other.token_),
+          read_(std::exchange(other.read_, -1)), write_(std::exchange(other.write_, -1))
+    {
+    }
+#else
     kqueue_waker(kqueue_waker&& other) noexcept = default;
+#endif
     kqueue_waker& operator=(kqueue_waker&& other) noexcept
     {
         if (this != &other)
@@ -261,6 +325,10 @@ public:
             close();
             sel_ = std::move(other.sel_);
             token_ = other.token_;
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+            read_ = std::exchange(other.read_, -1);
+            write_ = std::exchange(other.write_, -1);
+#endif
         }
         return *this;
     }
@@ -271,13 +339,22 @@ public:
     BOOST_MIO_DECL void wake(boost::system::error_code& ec) const;
     BOOST_MIO_DECL void close() noexcept;
 
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    // The pipe's read end, the handle the queue watches.
+    int native_handle() const noexcept { return read_; }
+#else
     // There is no handle of the waker's own: the queue it signals.
     int native_handle() const noexcept { return sel_.native_handle(); }
+#endif
     bool is_open() const noexcept { return sel_.is_open(); }
 
 private:
     kqueue_selector sel_;
     std::size_t token_ = 0;
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    int read_ = -1;
+    int write_ = -1;
+#endif
 };
 
 } // namespace detail

@@ -11,12 +11,14 @@
 
 #include <boost/mio/detail/kqueue_selector.hpp>
 #include <boost/mio/detail/errno_error.hpp>
+#include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/error.hpp>
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <ctime>
 #include <fcntl.h>
+#include <mutex>
 #include <new>
 #include <unistd.h>
 
@@ -49,21 +51,35 @@ inline int deletions(kev (&changes)[4], int fd) noexcept
     return 2;
 }
 
-// The deletions, then EV_ADD|EV_CLEAR of each filter in the interest.
-// Returns how many changes. kqueue has no filter for priority (mio ignores
-// it): a priority interest watches EVFILT_READ, which urgent data makes
-// readable, so that it is a registration like any other (deregistered
-// without ENOENT) and never yields an is_priority() event.
-inline int registration(kev (&changes)[4], int fd, std::size_t token, interest i) noexcept
+// Which filters an interest needs. kqueue has no filter for priority (mio
+// ignores it): a priority interest watches EVFILT_READ, which urgent data
+// makes readable, so that it is a registration like any other
+// (deregistered without ENOENT) and never yields an is_priority() event.
+inline unsigned char filters_of(interest i) noexcept
+{
+    unsigned char f = 0;
+    if (i.is_readable() || i.is_priority())
+        f |= kqueue_registration::read_filter;
+    if (i.is_writable())
+        f |= kqueue_registration::write_filter;
+    return f;
+}
+
+// Appends `flags` changes of the filters in `filters` to `changes` at `n`,
+// EVFILT_WRITE first (libkqueue keeps EPOLLRDHUP only for the filter added
+// last on an fd, and the read filter needs it). Returns the new count.
+inline int filter_changes(kev* changes, int n, int fd, unsigned char filters,
+    unsigned short flags, std::size_t token) noexcept
 {
     const auto ident = static_cast<std::uintptr_t>(fd);
-    int n = deletions(changes, fd);
-    if (i.is_readable() || i.is_priority())
-        changes[n++] = change(ident, EVFILT_READ, EV_ADD | EV_CLEAR | EV_RECEIPT, token);
-    if (i.is_writable())
-        changes[n++] = change(ident, EVFILT_WRITE, EV_ADD | EV_CLEAR | EV_RECEIPT, token);
+    if ((filters & kqueue_registration::write_filter) != 0)
+        changes[n++] = change(ident, EVFILT_WRITE, flags, token);
+    if ((filters & kqueue_registration::read_filter) != 0)
+        changes[n++] = change(ident, EVFILT_READ, flags, token);
     return n;
 }
+
+inline constexpr unsigned short add_flags = EV_ADD | EV_CLEAR | EV_RECEIPT;
 
 // The first error among the receipts that is one: ENOENT from a delete
 // only says the filter was not registered, and EPIPE from adding
@@ -85,10 +101,30 @@ inline int receipt_error(const kev* changes, int n) noexcept
     return 0;
 }
 
-// Whether either of the two leading deletes found a knote.
-inline bool was_registered(const kev* changes) noexcept
+// Whether any of the first `n` receipts succeeded (a delete or an enable
+// that found its knote).
+inline bool any_found(const kev* changes, int n) noexcept
 {
-    return changes[0].data == 0 || changes[1].data == 0;
+    for (int k = 0; k < n; ++k)
+        if (changes[k].data == 0)
+            return true;
+    return false;
+}
+
+// The table entry of `fd`, grown to hold it (bad_alloc escapes).
+inline kqueue_registration& entry_for(std::vector<kqueue_registration>& table, int fd)
+{
+    const auto i = static_cast<std::size_t>(fd);
+    if (i >= table.size())
+        table.resize(std::max<std::size_t>(i + 1, table.size() * 2));
+    return table[i];
+}
+
+// The table entry of `fd` if it has one.
+inline kqueue_registration* find_entry(std::vector<kqueue_registration>& table, int fd) noexcept
+{
+    const auto i = static_cast<std::size_t>(fd);
+    return i < table.size() && table[i].filters != 0 ? &table[i] : nullptr;
 }
 
 // errno after a failed kevent() call. libkqueue says ENOENT for an fd that
@@ -121,12 +157,15 @@ inline ::timespec to_timespec(std::chrono::nanoseconds t) noexcept
 } // namespace kqueue_detail
 
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
-BOOST_MIO_DECL void kqueue_forget(int kq, int fd) noexcept
+BOOST_MIO_DECL void kqueue_forget(kqueue_state& state, int fd) noexcept
 {
     kqueue_detail::kev changes[4];
     const int n = kqueue_detail::deletions(changes, fd);
     const ::timespec zero{};
-    ::kevent(kq, changes, n, changes, n, &zero);
+    const std::lock_guard<std::mutex> lock(state.registrations_mutex);
+    ::kevent(state.shared_fd, changes, n, changes, n, &zero);
+    if (kqueue_registration* e = kqueue_detail::find_entry(state.registrations, fd))
+        *e = kqueue_registration{};
 }
 
 } // namespace detail
@@ -141,9 +180,19 @@ extern "C" __attribute__((weak)) void libkqueue_drain_pending_close(void);
 namespace boost {
 namespace mio {
 namespace detail {
+#endif
 
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED) || defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
 BOOST_MIO_DECL kqueue_state::~kqueue_state()
 {
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    // Closing an fd drops its knotes, so these need no EV_DELETE.
+    if (interrupt_read >= 0)
+        posix_ops::close(interrupt_read);
+    if (interrupt_write >= 0)
+        posix_ops::close(interrupt_write);
+#endif
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
     if (shared_fd >= 0)
     {
         ::close(shared_fd);
@@ -152,6 +201,7 @@ BOOST_MIO_DECL kqueue_state::~kqueue_state()
         if (libkqueue_drain_pending_close != nullptr)
             libkqueue_drain_pending_close();
     }
+#endif
 }
 #endif
 
@@ -187,11 +237,24 @@ BOOST_MIO_DECL void kqueue_selector::open(boost::system::error_code& ec)
     state->shared_fd = fd;
 #endif
     fd_ = fd;
+    kq_ = fd;
     state_ = std::move(state);
     // The interrupt knote exists from the start, so interrupt() is one
-    // trigger and can never fail for want of memory in the kernel.
+    // trigger (or one write) and can never fail for want of memory in the
+    // kernel.
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    int fds[2];
+    posix_ops::make_pipe(fds, ec);
+    if (ec)
+        return close();
+    state_->interrupt_read = fds[0];
+    state_->interrupt_write = fds[1];
+    kqueue_detail::kev add = kqueue_detail::change(
+        static_cast<std::uintptr_t>(fds[0]), EVFILT_READ, kqueue_detail::add_flags);
+#else
     kqueue_detail::kev add = kqueue_detail::change(
         interrupt_ident, EVFILT_USER, EV_ADD | EV_CLEAR | EV_RECEIPT);
+#endif
     apply(&add, 1, ec);
     if (!ec && add.data != 0)
         set_errno(ec, static_cast<int>(add.data));
@@ -207,11 +270,9 @@ BOOST_MIO_DECL kqueue_selector kqueue_selector::try_clone(boost::system::error_c
         set_errno(ec, EBADF);
         return clone;
     }
-#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
-    // The same fd: libkqueue does not know a dup (see kqueue_state).
-    clone.fd_ = fd_;
-#else
-    // A dup names the same queue, as mio's try_clone does.
+    // A dup: a new handle to the same queue, as mio's try_clone. A kernel
+    // takes it for the queue; libkqueue does not know it, so a clone keeps
+    // calling kevent() on the fd kqueue() returned (queue_fd()).
     const int fd = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
     if (fd < 0)
     {
@@ -219,6 +280,10 @@ BOOST_MIO_DECL kqueue_selector kqueue_selector::try_clone(boost::system::error_c
         return clone;
     }
     clone.fd_ = fd;
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    clone.kq_ = kq_;
+#else
+    clone.kq_ = fd;
 #endif
     clone.state_ = state_;
     ec.clear();
@@ -234,7 +299,7 @@ BOOST_MIO_DECL void kqueue_selector::apply(native_event* changes, int n,
     // change has been applied but the receipts may be unwritten, kevent(2))
     // can only interrupt a wait, and this call never waits.
     const ::timespec zero{};
-    if (::kevent(fd_, changes, n, changes, n, &zero) < 0)
+    if (::kevent(kq_, changes, n, changes, n, &zero) < 0)
         return set_errno(ec, kqueue_detail::call_errno());
     ec.clear();
 }
@@ -242,42 +307,65 @@ BOOST_MIO_DECL void kqueue_selector::apply(native_event* changes, int n,
 BOOST_MIO_DECL void kqueue_selector::register_(int fd, std::size_t token, interest i,
     const kqueue_source_state* source, boost::system::error_code& ec) const
 {
+    if (BOOST_UNLIKELY(kq_ < 0 || fd < 0))
+        return set_errno(ec, EBADF);
+    kqueue_state& state = *state_;
+    const std::lock_guard<std::mutex> lock(state.registrations_mutex);
+    kqueue_registration* entry = kqueue_detail::find_entry(state.registrations, fd);
     kqueue_detail::kev changes[4];
-    const int n = kqueue_detail::registration(changes, fd, token, i);
+    if (entry != nullptr)
+    {
+        // Does the kernel still have the knotes? Enabling them with the
+        // token they carry changes nothing if they exist (EV_CLEAR only
+        // because libkqueue refuses a socket's change without it; a kernel
+        // ignores it without EV_ADD).
+        const int n = kqueue_detail::filter_changes(changes, 0, fd, entry->filters,
+            EV_ENABLE | EV_CLEAR | EV_RECEIPT, entry->token);
+        apply(changes, n, ec);
+        if (ec)
+            return;
+        if (kqueue_detail::any_found(changes, n))
+            return set_errno(ec, EEXIST);
+        *entry = kqueue_registration{}; // closed and reused: the entry was stale
+    }
+    try
+    {
+        entry = &kqueue_detail::entry_for(state.registrations, fd);
+    }
+    catch (const std::bad_alloc&)
+    {
+        ec = boost::system::errc::make_error_code(boost::system::errc::not_enough_memory);
+        return;
+    }
+    const unsigned char filters = kqueue_detail::filters_of(i);
+    const int n = kqueue_detail::filter_changes(changes, 0, fd, filters,
+        kqueue_detail::add_flags, token);
     apply(changes, n, ec);
     if (ec)
         return;
     if (const int err = kqueue_detail::receipt_error(changes, n))
+    {
+        // Take back a filter that was added before the other failed.
+        kqueue_detail::kev undo[4];
+        apply(undo, kqueue_detail::deletions(undo, fd), ec);
         return set_errno(ec, err);
+    }
+    *entry = kqueue_registration{token, filters};
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
     if (source != nullptr)
-        source->registered_with(fd_);
+        source->registered_with(state_);
 #else
     (void)source;
 #endif
-    if (kqueue_detail::was_registered(changes))
-        set_errno(ec, EEXIST);
 }
 
 BOOST_MIO_DECL void kqueue_selector::reregister(int fd, std::size_t token, interest i,
     const kqueue_source_state* source, boost::system::error_code& ec) const
 {
-    kqueue_detail::kev changes[4];
-    const int n = kqueue_detail::registration(changes, fd, token, i);
-    apply(changes, n, ec);
-    if (ec)
-        return;
-    if (const int err = kqueue_detail::receipt_error(changes, n))
-        return set_errno(ec, err);
-    if (!kqueue_detail::was_registered(changes))
-    {
-        // Not registered: take back the knotes just added.
-        deregister(fd, nullptr, ec);
-        return set_errno(ec, kqueue_detail::not_registered_error(fd));
-    }
+    change_registration(fd, token, kqueue_detail::filters_of(i), ec);
 #if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
-    if (source != nullptr)
-        source->registered_with(fd_);
+    if (!ec && source != nullptr)
+        source->registered_with(state_);
 #else
     (void)source;
 #endif
@@ -286,15 +374,39 @@ BOOST_MIO_DECL void kqueue_selector::reregister(int fd, std::size_t token, inter
 BOOST_MIO_DECL void kqueue_selector::deregister(int fd, const kqueue_source_state*,
     boost::system::error_code& ec) const
 {
+    change_registration(fd, 0, 0, ec);
+}
+
+// Deletes both filters of a registered fd, then adds `filters` (none for
+// a deregister), in one call whose deletes' receipts say whether the fd
+// was registered.
+BOOST_MIO_DECL void kqueue_selector::change_registration(int fd, std::size_t token,
+    unsigned char filters, boost::system::error_code& ec) const
+{
+    if (BOOST_UNLIKELY(kq_ < 0 || fd < 0))
+        return set_errno(ec, EBADF);
+    kqueue_state& state = *state_;
+    const std::lock_guard<std::mutex> lock(state.registrations_mutex);
+    kqueue_registration* entry = kqueue_detail::find_entry(state.registrations, fd);
+    if (entry == nullptr) // nothing registered it: no knote can exist
+        return set_errno(ec, kqueue_detail::not_registered_error(fd));
     kqueue_detail::kev changes[4];
-    const int n = kqueue_detail::deletions(changes, fd);
+    const int n = kqueue_detail::filter_changes(changes, kqueue_detail::deletions(changes, fd),
+        fd, filters, kqueue_detail::add_flags, token);
     apply(changes, n, ec);
     if (ec)
         return;
-    if (const int err = kqueue_detail::receipt_error(changes, n))
-        return set_errno(ec, err);
-    if (!kqueue_detail::was_registered(changes))
-        set_errno(ec, kqueue_detail::not_registered_error(fd));
+    const int err = kqueue_detail::receipt_error(changes, n);
+    if (err != 0 || !kqueue_detail::any_found(changes, 2))
+    {
+        // Closed since it was registered (a kernel dropped the knotes), or
+        // a filter could not be added: take back what this call added.
+        *entry = kqueue_registration{};
+        kqueue_detail::kev undo[4];
+        apply(undo, kqueue_detail::deletions(undo, fd), ec);
+        return set_errno(ec, err != 0 ? err : kqueue_detail::not_registered_error(fd));
+    }
+    *entry = kqueue_registration{token, filters};
 }
 
 BOOST_MIO_DECL int kqueue_selector::wait_for(native_event* buf, int capacity,
@@ -304,7 +416,7 @@ BOOST_MIO_DECL int kqueue_selector::wait_for(native_event* buf, int capacity,
     // epoll_pwait2 where the kernel has it and rounds up to milliseconds
     // otherwise (never down to a busy loop).
     const ::timespec ts = kqueue_detail::to_timespec(timeout);
-    return ::kevent(fd_, nullptr, 0, buf, capacity, &ts);
+    return ::kevent(kq_, nullptr, 0, buf, capacity, &ts);
 }
 
 BOOST_MIO_DECL void kqueue_selector::wait_failed(boost::system::error_code& ec) const noexcept
@@ -314,104 +426,66 @@ BOOST_MIO_DECL void kqueue_selector::wait_failed(boost::system::error_code& ec) 
 
 BOOST_MIO_DECL int kqueue_selector::drop_interrupts(native_event* buf, int n) const noexcept
 {
-    native_event* end = std::remove_if(buf, buf + n, [](const native_event& e) {
-        return e.filter == EVFILT_USER && e.ident == interrupt_ident;
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    const auto ident = static_cast<std::uintptr_t>(state_->interrupt_read);
+    const short filter = EVFILT_READ;
+    // Every byte is one interrupt() that has now been seen: empty the pipe
+    // so that it never fills (EV_CLEAR needs no drain for the next edge).
+    char drain[64];
+    while (::read(state_->interrupt_read, drain, sizeof drain) > 0)
+    {
+    }
+#else
+    const std::uintptr_t ident = interrupt_ident;
+    const short filter = EVFILT_USER;
+#endif
+    native_event* end = std::remove_if(buf, buf + n, [&](const native_event& e) {
+        return e.filter == filter && e.ident == ident;
     });
     return static_cast<int>(end - buf);
 }
 
 BOOST_MIO_DECL void kqueue_selector::interrupt(boost::system::error_code& ec) const
 {
-    if (BOOST_UNLIKELY(fd_ < 0))
+    if (BOOST_UNLIKELY(kq_ < 0))
         return set_errno(ec, EBADF);
     // Before the trigger, so that the select() that sees its event also
     // sees the flag (the queue's lock orders the two).
     state_->interrupted.store(true, std::memory_order_release);
+#if defined(BOOST_MIO_DETAIL_KQUEUE_PIPE_WAKER)
+    const char byte = 1;
+    // A full pipe (EAGAIN) already has an unseen edge that ends the wait.
+    if (::write(state_->interrupt_write, &byte, 1) < 0 && errno != EAGAIN)
+        return set_errno(ec);
+    ec.clear();
+#else
     kqueue_detail::kev trigger
         = kqueue_detail::change(interrupt_ident, EVFILT_USER, EV_RECEIPT, 0, NOTE_TRIGGER);
     apply(&trigger, 1, ec);
     if (!ec && trigger.data != 0)
         set_errno(ec, static_cast<int>(trigger.data));
+#endif
 }
 
 BOOST_MIO_DECL void kqueue_selector::close() noexcept
 {
-#if !defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    // Under emulation the original's handle is the shared fd, which the
+    // shared state closes with the last selector; a clone's is its own.
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    if (fd_ >= 0 && fd_ != kq_)
+#else
     if (fd_ >= 0)
-        ::close(fd_);
 #endif
-    // libkqueue: the shared state closes the one fd with the last clone.
+        ::close(fd_);
     fd_ = -1;
+    kq_ = -1;
     state_.reset();
-}
-
-BOOST_MIO_DECL void kqueue_waker::open(const kqueue_selector& sel, std::size_t token,
-    boost::system::error_code& ec)
-{
-    close();
-    kqueue_state* state = sel.state();
-    if (!sel.is_open() || state == nullptr)
-        return set_errno(ec, EBADF);
-    if (state->has_waker.exchange(true, std::memory_order_acq_rel))
-    {
-        ec = make_error_code(mio::error::waker_already_exists);
-        return;
-    }
-    kqueue_selector clone = sel.try_clone(ec);
-    kqueue_detail::kev add = kqueue_detail::change(
-        kqueue_selector::waker_ident, EVFILT_USER, EV_ADD | EV_CLEAR | EV_RECEIPT, token);
-    if (!ec)
-        clone.apply(&add, 1, ec);
-    if (!ec && add.data != 0)
-        set_errno(ec, static_cast<int>(add.data));
-    if (ec)
-    {
-        state->has_waker.store(false, std::memory_order_release);
-        return;
-    }
-    // A wake() of an earlier, now closed waker may have left the flag set.
-    state->abandon_wake();
-    sel_ = std::move(clone);
-    token_ = token;
-}
-
-BOOST_MIO_DECL void kqueue_waker::wake(boost::system::error_code& ec) const
-{
-    if (BOOST_UNLIKELY(!sel_.is_open()))
-        return set_errno(ec, EBADF);
-    ec.clear();
-    kqueue_state* state = sel_.state();
-    if (!state->begin_wake())
-        return; // an earlier trigger has not been consumed: it covers this one
-    // The token again: a BSD kernel stores the udata of every change to a
-    // knote, so a trigger without it would deliver token 0.
-    kqueue_detail::kev trigger = kqueue_detail::change(
-        kqueue_selector::waker_ident, EVFILT_USER, EV_RECEIPT, token_, NOTE_TRIGGER);
-    sel_.apply(&trigger, 1, ec);
-    if (!ec && trigger.data != 0)
-        set_errno(ec, static_cast<int>(trigger.data));
-    if (ec)
-        state->abandon_wake();
-}
-
-BOOST_MIO_DECL void kqueue_waker::close() noexcept
-{
-    if (!sel_.is_open())
-        return;
-    // Remove the knote, so that a trigger not yet reported cannot reach a
-    // wait after the waker is gone (closing an eventfd does the same).
-    kqueue_detail::kev del
-        = kqueue_detail::change(kqueue_selector::waker_ident, EVFILT_USER, EV_DELETE | EV_RECEIPT);
-    boost::system::error_code ignored;
-    sel_.apply(&del, 1, ignored);
-    kqueue_state* state = sel_.state();
-    state->abandon_wake();
-    state->has_waker.store(false, std::memory_order_release);
-    sel_.close();
 }
 
 } // namespace detail
 } // namespace mio
 } // namespace boost
+
+#include <boost/mio/detail/impl/kqueue_waker.ipp>
 
 #endif // BOOST_MIO_DETAIL_IMPL_KQUEUE_SELECTOR_IPP
