@@ -176,10 +176,16 @@ BOOST_AUTO_TEST_CASE(handler_never_called_with_an_empty_batch)
     bridge_test::write_byte(p.ends[0].sender);
     BOOST_CHECK_EQUAL(bridge_test::drain(p.ends[0].receiver), "x");
     ioc.run_for(50ms);
-    BOOST_CHECK_EQUAL(calls, 0);
+    // Where the driver waits on a thread of its own (no pollable handle:
+    // poll(2), libkqueue) that thread may have taken the event before the
+    // drain: it is then delivered, stale but not empty (spurious
+    // readiness is allowed, an empty batch is not).
+    const int stale = mio::detail::selector::has_pollable_handle ? 0 : calls;
+    BOOST_CHECK_LE(calls, 1);
+    BOOST_CHECK_EQUAL(calls, stale);
     bridge_test::write_byte(p.ends[0].sender);
     ioc.restart();
-    run_until(ioc, [&] { return calls == 1; });
+    run_until(ioc, [&] { return calls == stale + 1; });
 }
 
 BOOST_AUTO_TEST_CASE(start_after_stop_restarts_and_gets_what_came_meanwhile)

@@ -118,20 +118,31 @@ struct meter
     void reset() { *this = meter(); }
 };
 
-void expect_none(const char* what, const meter& m, int expected_calls)
+// libkqueue (the kqueue backend on Linux) mallocs a knote in user space for
+// every filter added, where a BSD kernel allocates in the kernel: there
+// malloc is the emulation's, and only the library's own operator new is
+// checked for registrations.
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+constexpr bool registration_mallocs_are_ours = false;
+#else
+constexpr bool registration_mallocs_are_ours = true;
+#endif
+
+void expect_none(const char* what, const meter& m, int expected_calls, bool mallocs_are_ours = true)
 {
     BOOST_TEST_MESSAGE(what << ": " << m.news << " operator new, " << m.mallocs << " malloc in "
         << m.calls << " calls");
     BOOST_TEST(m.calls == static_cast<std::uint64_t>(expected_calls), what << ": not measured");
     BOOST_TEST(m.news == 0u, what << ": " << m.news << " operator new in " << m.calls << " calls");
-    BOOST_TEST(m.mallocs == 0u, what << ": " << m.mallocs << " malloc in " << m.calls << " calls");
+    if (mallocs_are_ours)
+        BOOST_TEST(m.mallocs == 0u, what << ": " << m.mallocs << " malloc in " << m.calls << " calls");
 }
 
 // Runs `round(meter&)` warm_up times unmeasured, then `measured` times, and
 // checks that the meter saw no allocation. `round` brackets each library
 // call under test with the meter and nothing else.
 template <class Round>
-void steady_state(const char* what, Round round, int calls_per_round)
+void steady_state(const char* what, Round round, int calls_per_round, bool mallocs_are_ours = true)
 {
     meter m;
     for (int i = 0; i < warm_up; ++i)
@@ -139,7 +150,7 @@ void steady_state(const char* what, Round round, int calls_per_round)
     m.reset();
     for (int i = 0; i < measured; ++i)
         round(m);
-    expect_none(what, m, measured * calls_per_round);
+    expect_none(what, m, measured * calls_per_round, mallocs_are_ours);
 }
 
 } // namespace
@@ -261,7 +272,7 @@ BOOST_AUTO_TEST_CASE(register_reregister_deregister_allocate_nothing)
         m([&] { r.reregister(tcp.client, token(4), interest::readable | interest::writable); });
         m([&] { r.deregister(tcp.client); });
         m([&] { r.deregister(tcp.client, ec); }); // ENOENT: errors allocate nothing either
-    }, 7);
+    }, 7, registration_mallocs_are_ours);
 }
 
 namespace {
