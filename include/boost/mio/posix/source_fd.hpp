@@ -23,6 +23,10 @@ namespace posix {
 /// a child's stdout, ...). It does not own, close or change the fd; the
 /// caller keeps it open while it is registered, and should make it
 /// non-blocking, since edge-triggered sources are drained to would_block.
+/// On the poll(2) backend a source_fd is level-triggered, as in mio: the
+/// library never sees its I/O, so nothing could re-arm an emulated edge,
+/// and it is reported at every wait for as long as it is ready. Deregister
+/// it before closing the fd there (poll(2) would go on polling the number).
 /// Being a view, it may be passed as a temporary:
 ///
 /// @code
