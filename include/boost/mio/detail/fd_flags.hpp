@@ -51,6 +51,27 @@ inline bool set_nonblocking_cloexec(int fd) noexcept
     return false;
 }
 
+// Both new fds of a pair, or neither: on failure both are closed (errno
+// kept) and -1 is returned.
+inline int set_pair_nonblocking_cloexec(int fds[2]) noexcept
+{
+    if (!set_nonblocking_cloexec(fds[0]))
+    {
+        const int e = errno;
+        ::close(fds[1]);
+        errno = e;
+        return -1;
+    }
+    if (!set_nonblocking_cloexec(fds[1]))
+    {
+        const int e = errno;
+        ::close(fds[0]);
+        errno = e;
+        return -1;
+    }
+    return 0;
+}
+
 inline int socket(int family, int type) noexcept
 {
 #if defined(BOOST_MIO_HAS_ATOMIC_FD_FLAGS)
@@ -68,21 +89,7 @@ inline int socketpair(int type, int fds[2]) noexcept
 #else
     if (::socketpair(AF_UNIX, type, 0, fds) < 0)
         return -1;
-    if (!set_nonblocking_cloexec(fds[0]))
-    {
-        const int e = errno;
-        ::close(fds[1]);
-        errno = e;
-        return -1;
-    }
-    if (!set_nonblocking_cloexec(fds[1]))
-    {
-        const int e = errno;
-        ::close(fds[0]);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    return set_pair_nonblocking_cloexec(fds);
 #endif
 }
 
@@ -105,21 +112,7 @@ inline int pipe(int fds[2]) noexcept
 #else
     if (::pipe(fds) < 0)
         return -1;
-    if (!set_nonblocking_cloexec(fds[0]))
-    {
-        const int e = errno;
-        ::close(fds[1]);
-        errno = e;
-        return -1;
-    }
-    if (!set_nonblocking_cloexec(fds[1]))
-    {
-        const int e = errno;
-        ::close(fds[0]);
-        errno = e;
-        return -1;
-    }
-    return 0;
+    return set_pair_nonblocking_cloexec(fds);
 #endif
 }
 
