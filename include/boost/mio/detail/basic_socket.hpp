@@ -69,6 +69,24 @@ public:
     }
 
 protected:
+    // Sets an endpoint the OS wrote to the `len` bytes it reported (which
+    // socket_ops checked fit). Asio's resize() takes a trailing NUL for a
+    // filesystem path's terminator and drops it; an abstract Unix name
+    // (first byte NUL) is binary and exact, and "\0name\0" and "\0name" are
+    // two sockets. So for one, a terminator is put after the name for
+    // resize() to drop, and the name keeps its own last byte.
+    static void set_endpoint_size(endpoint_type& ep, std::size_t len) noexcept
+    {
+        ep.resize(len); // cannot throw: socket_ops checked that it fits
+        const bool abstract = ep.data()->sa_family == AF_UNIX && len > offsetof(::sockaddr, sa_data)
+            && ep.data()->sa_data[0] == '\0';
+        if (ep.size() < len && abstract && len < ep.capacity())
+        {
+            reinterpret_cast<char*>(ep.data())[len] = '\0';
+            ep.resize(len + 1);
+        }
+    }
+
     basic_socket() noexcept = default;
     explicit basic_socket(native_handle_type fd) noexcept : io_source(fd) {}
 
@@ -178,7 +196,7 @@ private:
         get(native_handle(), ep.data(), &len, ec);
         if (ec)
             return endpoint_type();
-        ep.resize(len); // cannot throw: socket_ops checked that it fits
+        set_endpoint_size(ep, len);
         return ep;
     }
 };

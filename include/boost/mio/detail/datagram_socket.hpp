@@ -241,7 +241,7 @@ private:
         const std::size_t n = take(buffers, flags, from.data(), &len, ec);
         if (ec && ec != boost::asio::error::message_size)
             return {0, endpoint_type()};
-        from.resize(len); // cannot throw: socket_ops checked that it fits
+        this->set_endpoint_size(from, len);
         return {n, from};
     }
 };

@@ -62,7 +62,7 @@ public:
         });
         if (ec)
             return {Stream(), endpoint_type()};
-        peer.resize(len); // cannot throw: socket_ops checked that it fits
+        this->set_endpoint_size(peer, len);
         return {Stream::from_native(accepted), peer};
     }
 
