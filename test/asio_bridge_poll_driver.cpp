@@ -273,9 +273,18 @@ BOOST_AUTO_TEST_CASE(destruction_with_a_wait_in_flight_is_clean_and_keeps_the_po
     bridge_test::expect_run_returns_by_itself(ioc);
     BOOST_CHECK_EQUAL(calls, 0);
     // The driver never closes the poll's handle: the poll still works and
-    // still has the event.
+    // still has the event. Where the driver waits on a thread of its own
+    // (poll(2), libkqueue: no pollable handle), that thread may already
+    // have taken the event when the driver is destroyed, and it goes with
+    // the driver (a known limit, documented in poll_driver.hpp): there the
+    // poll must still work, shown by a new event.
     BOOST_REQUIRE(fd_is_open(poll.native_handle()));
     mio::events evs(4);
+    if (!mio::detail::selector::has_pollable_handle)
+    {
+        BOOST_CHECK_EQUAL(bridge_test::drain(p.ends[0].receiver), "x");
+        bridge_test::write_byte(p.ends[0].sender);
+    }
     mio_test::expect_events(poll, evs, {mio_test::readable(0)});
 }
 
@@ -513,19 +522,27 @@ BOOST_AUTO_TEST_CASE(handler_may_wait_for_a_thread_that_calls_into_the_driver)
     mio::poll poll;
     pipes p(poll, 1);
     poll_driver driver(ioc.get_executor(), poll);
-    std::timed_mutex user_lock;
+    // A plain mutex polled with try_lock: GCC's ThreadSanitizer does not
+    // see timed_mutex::try_lock_for (pthread_mutex_clocklock) take the lock.
+    std::mutex user_lock;
     std::atomic<bool> in_handler{false}, got_lock{false}, done{false};
     driver.start([&](const mio::events&) {
         bridge_test::drain(p.ends[0].receiver);
         in_handler = true;
-        if (user_lock.try_lock_for(10s))
+        const auto give_up = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < give_up)
         {
-            got_lock = true;
-            user_lock.unlock();
+            if (user_lock.try_lock())
+            {
+                got_lock = true;
+                user_lock.unlock();
+                break;
+            }
+            std::this_thread::sleep_for(1ms);
         }
         done = true;
     });
-    std::unique_lock<std::timed_mutex> held(user_lock);
+    std::unique_lock<std::mutex> held(user_lock);
     bridge_test::threaded_run run(ioc, 1, 30000ms);
     bridge_test::write_byte(p.ends[0].sender);
     bridge_test::wait_until([&] { return in_handler.load(); });
@@ -583,6 +600,7 @@ BOOST_AUTO_TEST_CASE(restart_inside_the_handler_under_multithreaded_run_never_ov
     poll_driver driver(ioc.get_executor(), poll, 1);
     std::atomic<int> inside{0}, second_calls{0};
     std::atomic<bool> overlap{false}, restarted{false};
+    mio_test::thread_failures failures; // the handlers run on worker threads
     const auto enter = [&] {
         if (inside.fetch_add(1) != 0)
             overlap = true;
@@ -599,7 +617,7 @@ BOOST_AUTO_TEST_CASE(restart_inside_the_handler_under_multithreaded_run_never_ov
         });
         // More readiness while the old handler still runs: the new
         // handler must wait for it to return.
-        bridge_test::write_byte(p.ends[0].sender);
+        bridge_test::write_byte(p.ends[0].sender, failures);
         std::this_thread::sleep_for(50ms);
         restarted = true;
         inside.fetch_sub(1);
@@ -610,4 +628,5 @@ BOOST_AUTO_TEST_CASE(restart_inside_the_handler_under_multithreaded_run_never_ov
     driver.stop();
     run.join_when_idle();
     BOOST_CHECK(!overlap);
+    failures.check();
 }

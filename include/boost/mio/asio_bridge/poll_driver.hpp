@@ -245,9 +245,12 @@ inline std::size_t checked_batch_capacity(std::size_t capacity, const boost::sou
 
 /// Drives a mio::poll from an Asio execution context.
 ///
-/// The poll's OS handle is watched by the context's reactor (no thread of
-/// its own); whenever sources registered with the poll are ready, the
-/// driver takes their events with `poll.wait(evs, 0)` and hands each batch
+/// Where the backend has a pollable handle (epoll; kqueue on a BSD kernel)
+/// the poll's OS handle is watched by the context's reactor (no thread of
+/// its own); where it has none (poll(2); kqueue emulated by libkqueue) a
+/// thread of the driver's own blocks in `poll.wait` instead. Either way,
+/// whenever sources registered with the poll are ready, the driver takes
+/// their events (with the reactor: `poll.wait(evs, 0)`) and hands each batch
 /// to `handler(const mio::events&)`, run on the driver's executor (a strand
 /// serialises it with the strand's other handlers). Batches are never
 /// empty, and every ready event is delivered even when far more are ready
@@ -257,7 +260,10 @@ inline std::size_t checked_batch_capacity(std::size_t capacity, const boost::sou
 /// from returning, as a socket with a pending read does; stop() ends that.
 ///
 /// The driver does not own the poll: destroying it, or stopping it, never
-/// closes the poll's handle. The poll must outlive the driver, and while
+/// closes the poll's handle. With a thread of its own, the events that
+/// thread has taken and not yet handed over are kept across stop() (the
+/// next start() delivers them first) but go with the driver when it is
+/// destroyed: with edge triggers they will not be reported again. The poll must outlive the driver, and while
 /// the driver is started it is the poll's only waiter (do not call
 /// poll.wait elsewhere). Registering sources with `poll.registry()` from
 /// any thread, at any time, is fine.
