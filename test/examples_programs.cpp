@@ -79,6 +79,9 @@ BOOST_AUTO_TEST_CASE(every_example_rejects_bad_arguments_with_a_usage_line)
         {"threads", {"65"}, "bad worker count '65'"},
         {"unix_datagram_pair", {}, "too few arguments"},
         {"unix_datagram_pair", {"0"}, "bad count '0'"},
+        {"chat_server", {"0", "100"}, "bad byte count '100'"},
+        {"tcp_proxy", {"0"}, "too few arguments"},
+        {"tcp_proxy", {"0", "0"}, "bad target port '0'"},
     };
     for (const auto& c : calls)
     {
