@@ -33,6 +33,7 @@
 #include "acceptor.hpp"
 #include "command_line.hpp"
 #include "event_loop.hpp"
+#include "pending_output.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/mio.hpp>
@@ -79,61 +80,23 @@ public:
         }
     }
 
-    // Queues `data` and writes what the socket takes. False on an error.
-    bool send(const std::string& data)
-    {
-        pending_ += data;
-        return flush();
-    }
+    // Sends `data` after what is pending, keeping what the socket does
+    // not take. False on an error.
+    bool send(const std::string& data) { return pending_.write(stream_, data.data(), data.size()); }
 
-    bool flush()
-    {
-        while (sent_ < pending_.size())
-        {
-            error_code ec;
-            sent_ += stream_.write_some(
-                boost::asio::buffer(pending_.data() + sent_, pending_.size() - sent_), ec);
-            if (ec == boost::asio::error::would_block)
-                break;
-            if (ec)
-                return false;
-        }
-        if (sent_ == pending_.size())
-        {
-            pending_.clear();
-            sent_ = 0;
-        }
-        else if (sent_ > pending_.size() / 2)
-        {
-            pending_.erase(0, sent_); // keeps the buffer from creeping
-            sent_ = 0;
-        }
-        return true;
-    }
+    bool flush() { return pending_.flush(stream_); }
 
-    std::size_t pending() const { return pending_.size() - sent_; }
+    std::size_t pending() const { return pending_.size(); }
 
-    // Writable interest exactly while output is pending.
     bool update_interest(const mio::registry& r, mio::token t)
     {
-        const bool want = pending() != 0;
-        if (want == wants_writable_)
-            return true;
-        wants_writable_ = want;
-        error_code ec;
-        r.reregister(stream_, t,
-            want ? mio::interest::readable | mio::interest::writable : mio::interest::readable, ec);
-        return !ec;
+        return pending_.update_interest(stream_, r, t);
     }
-
-    net::tcp_stream& stream() { return stream_; }
 
 private:
     net::tcp_stream stream_;
-    std::string partial_;  // read after the last newline
-    std::string pending_;  // to send, from sent_ on
-    std::size_t sent_ = 0;
-    bool wants_writable_ = false;
+    std::string partial_; // read after the last newline
+    pending_output pending_;
 };
 
 class chat_server
@@ -152,16 +115,9 @@ public:
 
     int run()
     {
-        const auto add = [this](net::tcp_stream&& s) { add_client(std::move(s)); };
-        return loop_.run(
-            [&](const mio::event& e) {
-                if (e.token() == listener_token)
-                    acceptor_.accept_all(add);
-                else
-                    on_client_event(e.token().value());
-                return true;
-            },
-            [&] { return acceptor_.before_wait(add); });
+        return run_accepting(loop_, acceptor_, listener_token,
+            [this](net::tcp_stream&& s) { add_client(std::move(s)); },
+            [this](const mio::event& e) { on_client_event(e.token().value()); });
     }
 
 private:

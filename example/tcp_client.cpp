@@ -28,6 +28,7 @@
 //  - Every registration is edge-triggered: each event is followed by
 //    writing until would_block (or done) and reading until would_block.
 
+#include "bounded_wait.hpp"
 #include "command_line.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
@@ -59,14 +60,7 @@ public:
         mio::events events(8);
         for (;;)
         {
-            error_code ec;
-            poll_.wait(events, std::chrono::seconds(10), ec);
-            if (ec == boost::system::errc::interrupted)
-                continue;
-            if (ec)
-                throw boost::system::system_error(ec, "wait");
-            if (events.empty())
-                throw std::runtime_error("no event for 10 s");
+            wait_bounded(poll_, events, std::chrono::seconds(10));
             for (const mio::event& e : events)
                 if (on_event(e))
                     return 0;

@@ -28,6 +28,7 @@
 //    queued, so a parent sending faster than the child answers is held
 //    back by the socket buffer, never by lost datagrams.
 
+#include "bounded_wait.hpp"
 #include "command_line.hpp"
 
 #include <boost/mio.hpp>
@@ -108,21 +109,7 @@ public:
         return true;
     }
 
-    void wait()
-    {
-        for (;;)
-        {
-            error_code ec;
-            poll_.wait(events_, std::chrono::seconds(10), ec);
-            if (ec == boost::system::errc::interrupted)
-                continue;
-            if (ec)
-                throw boost::system::system_error(ec, "wait");
-            if (events_.empty())
-                throw std::runtime_error("no event for 10 s");
-            return;
-        }
-    }
+    void wait() { wait_bounded(poll_, events_, std::chrono::seconds(10)); }
 
 private:
     mio::poll poll_;

@@ -86,13 +86,8 @@ public:
         std::string line;
         for (;;)
         {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
+            if (!wait_for_output(deadline))
                 return line;
-            ::pollfd pfd{out_, POLLIN, 0};
-            if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
-                continue;
             char c;
             if (::read(out_, &c, 1) != 1 || c == '\n')
                 return line;
@@ -108,13 +103,8 @@ public:
         std::string all;
         for (;;)
         {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            BOOST_REQUIRE_MESSAGE(left.count() > 0, "no end of output within the time limit; got "
-                    << all.size() << " bytes");
-            ::pollfd pfd{out_, POLLIN, 0};
-            if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
-                continue;
+            BOOST_REQUIRE_MESSAGE(wait_for_output(deadline),
+                "no end of output within the time limit; got " << all.size() << " bytes");
             char buf[16 * 1024];
             const ssize_t n = ::read(out_, buf, sizeof buf);
             if (n == 0)
@@ -233,6 +223,22 @@ public:
     }
 
 private:
+    // Until its output has something to read (or has ended); false once
+    // `deadline` has passed.
+    bool wait_for_output(std::chrono::steady_clock::time_point deadline) const
+    {
+        for (;;)
+        {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            ::pollfd pfd{out_, POLLIN, 0};
+            if (::poll(&pfd, 1, static_cast<int>(left.count())) > 0)
+                return true;
+        }
+    }
+
     pid_t pid_ = -1;
     int out_ = -1;
 };
