@@ -21,7 +21,7 @@
 //  - tcp_stream::connect returns at once, the connection in progress.
 //    Its outcome comes as an event (writable, or error / write-closed
 //    when refused); take_error() says which (SO_ERROR), and is clear on
-//    success.
+//    success, when peer_endpoint() works (not_connected: still going).
 //  - Sending and reading go on together: a client that sent everything
 //    before reading could deadlock against a server whose output is
 //    bounded (tcp_server stops reading while 1 MiB of echo is pending).
@@ -88,7 +88,15 @@ private:
         error_code ec;
         const auto peer = stream_.peer_endpoint(ec);
         if (ec == boost::asio::error::not_connected)
-            return false; // still in progress: the outcome is another event
+        {
+            // Not connected, and no error kept: still in progress, unless
+            // the event itself says it failed. (libkqueue, the kqueue of
+            // the Linux tests, reads SO_ERROR into the event and so
+            // clears it; a BSD kernel and epoll keep it for take_error.)
+            if (e.is_error() || e.is_write_closed())
+                throw std::runtime_error("connect: failed (the reason was not kept)");
+            return false;
+        }
         if (ec)
             throw boost::system::system_error(ec, "connect");
         std::cerr << "connected to " << peer << std::endl;

@@ -121,7 +121,12 @@ BOOST_AUTO_TEST_CASE(tcp_client_reports_a_refused_connection)
         {example_path("tcp_client"), std::to_string(refusing.endpoint().port()), "hello"},
         capture::stdout_and_stderr);
     BOOST_TEST(status == 1);
+#if defined(BOOST_MIO_DETAIL_KQUEUE_EMULATED)
+    // libkqueue reads SO_ERROR itself, so the reason is gone (tcp_client.cpp).
+    BOOST_TEST(out.find("tcp_client: connect: failed") != std::string::npos, out);
+#else
     BOOST_TEST(out.find("tcp_client: connect: Connection refused") != std::string::npos, out);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(timer_counts_every_expiration_and_never_finishes_early)
