@@ -99,4 +99,23 @@ private:
     bool stalled_ = false;
 };
 
+// Runs `loop` (an event_loop, event_loop.hpp) until a stop signal: the
+// events of token `t`, the acceptor's, accept (each new stream goes to
+// on_accept(stream_type&&)), and every other event goes to
+// on_event(const event&). A stalled accept is retried before each wait.
+template <class Loop, class Listener, class OnAccept, class OnEvent>
+int run_accepting(Loop& loop, acceptor<Listener>& a, boost::mio::token t, OnAccept on_accept,
+    OnEvent on_event)
+{
+    return loop.run(
+        [&](const boost::mio::event& e) {
+            if (e.token() == t)
+                a.accept_all(on_accept);
+            else
+                on_event(e);
+            return true;
+        },
+        [&] { return a.before_wait(on_accept); });
+}
+
 #endif // BOOST_MIO_EXAMPLE_ACCEPTOR_HPP

@@ -1,174 +1,42 @@
 //
 // example/asio_hybrid_server.cpp: an Asio acceptor hands its connections to
-// mio-style code, through the Asio bridge.
+// mio-style code, through the Asio bridge: each accepted socket changes
+// owner with to_mio and becomes a mio::net::tcp_stream.
 //
 // Distributed under the Boost Software License, Version 1.0.
 // (See accompanying file LICENSE_1_0.txt or copy at
 // http://www.boost.org/LICENSE_1_0.txt)
 //
-// Asio accepts (async_accept); every accepted socket changes owner with
-// to_mio and becomes a mio::net::tcp_stream, registered edge-triggered
-// with a mio::poll. A poll_driver runs that poll inside the same
-// io_context, so one run() drives both worlds on one thread. The echo is
-// written the mio way (echo_connection.hpp, shared with tcp_server): on an
-// event, read until would_block, keep what could not be written yet and
-// send it when the stream becomes writable, stop reading while too much is
-// pending, and after the peer's end of stream echo the rest before closing.
+// Usage: asio_hybrid_server [PORT]    (default 0: the OS picks the port)
 //
-// When accept fails for want of fds (EMFILE), it retries as soon as a
-// connection closes, and every 100 ms (see acceptor.hpp for why an
-// edge-triggered server must). Prints "listening on 127.0.0.1:PORT" first (the OS picks the port) and
-// stops cleanly on SIGTERM or SIGINT (exit status 0).
+// The server is hybrid_server.hpp (async_accept, a poll_driver running the
+// mio::poll inside the io_context, echo_connection.hpp's echo). Prints
+// "listening on 127.0.0.1:PORT" first and stops cleanly on SIGTERM or
+// SIGINT (exit status 0). asio_source_echo.cpp is the same server keeping
+// the Asio sockets.
 
-#include "echo_connection.hpp"
+#include "hybrid_server.hpp"
 
-#include <boost/mio.hpp>
 #include <boost/mio/asio_bridge.hpp>
 
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <chrono>
-#include <csignal>
-#include <cstddef>
-#include <iostream>
-#include <unordered_map>
-#include <vector>
-
-namespace asio = boost::asio;
-namespace mio = boost::mio;
-using asio::ip::tcp;
-using boost::system::error_code;
+#include <utility>
 
 namespace {
 
-class hybrid_server
+// to_mio moves the OS handle into a mio stream; nothing queued is lost.
+struct to_mio_adopter
 {
-public:
-    explicit hybrid_server(asio::io_context& ioc)
-        : acceptor_(ioc, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0)),
-          retry_(ioc),
-          driver_(ioc.get_executor(), poll_, 256)
+    using stream_type = boost::mio::net::tcp_stream;
+
+    static stream_type adopt(boost::asio::ip::tcp::socket&& socket, boost::system::error_code& ec)
     {
+        return boost::mio::asio_bridge::to_mio(std::move(socket), ec);
     }
-
-    unsigned short port() const { return acceptor_.local_endpoint().port(); }
-
-    void start()
-    {
-        driver_.start([this](const mio::events& evs) { on_events(evs); });
-        accept();
-    }
-
-    void stop()
-    {
-        stopping_ = true;
-        retry_.cancel();
-        driver_.stop();
-        acceptor_.close();
-        connections_.clear(); // closing a stream removes it from the poll
-    }
-
-private:
-    using connection = echo_connection<mio::net::tcp_stream>;
-
-    // The Asio side: accept, then give the socket to mio.
-    void accept()
-    {
-        acceptor_.async_accept([this](const error_code& ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted)
-                return;
-            if (!ec)
-            {
-                stalled_ = false;
-                adopt(std::move(socket));
-                accept();
-                return;
-            }
-            // EMFILE and the like: the connection stays queued, and asking
-            // again at once fails the same way (a busy loop). Retry once a
-            // connection closes (on_closed) or after a while, whichever
-            // comes first: fds can also free up where this loop sees nothing.
-            if (!stalled_)
-                std::cerr << "accept: " << ec.message() << "; retrying\n";
-            stalled_ = true;
-            retry_.expires_after(std::chrono::milliseconds(100));
-            retry_.async_wait([this](const error_code&) {
-                if (!stopping_)
-                    accept();
-            });
-        });
-    }
-
-    // A connection closed: an fd is free for a stalled accept.
-    void on_closed()
-    {
-        if (stalled_)
-            retry_.cancel(); // its handler accepts at once
-    }
-
-    void adopt(tcp::socket socket)
-    {
-        error_code ec;
-        mio::net::tcp_stream stream = mio::asio_bridge::to_mio(std::move(socket), ec);
-        if (!ec)
-            poll_.registry().register_(stream, mio::token(next_token_), mio::interest::readable, ec);
-        if (ec)
-        {
-            std::cerr << "adopt: " << ec.message() << "\n";
-            return;
-        }
-        connections_.emplace(next_token_++, connection(std::move(stream)));
-    }
-
-    // The mio side: one batch of events, delivered by the poll_driver.
-    void on_events(const mio::events& evs)
-    {
-        for (const mio::event& e : evs)
-        {
-            auto it = connections_.find(e.token().value());
-            if (it == connections_.end())
-                continue;
-            if (!it->second.on_ready(poll_.registry(), e.token(), buffer_))
-            {
-                connections_.erase(it); // closing it removes it from the poll
-                on_closed();
-            }
-        }
-    }
-
-    tcp::acceptor acceptor_;
-    asio::steady_timer retry_; // a stalled accept's next try
-    bool stalled_ = false;
-    bool stopping_ = false;
-    mio::poll poll_;
-    mio::asio_bridge::poll_driver driver_;
-    std::unordered_map<std::size_t, connection> connections_;
-    std::size_t next_token_ = 1;
-    std::vector<char> buffer_ = std::vector<char>(64 * 1024);
 };
 
 } // namespace
 
-int main()
+int main(int argc, char* argv[])
 {
-    try
-    {
-        asio::io_context ioc;
-        hybrid_server server(ioc);
-        asio::signal_set signals(ioc, SIGINT, SIGTERM);
-        signals.async_wait([&](const error_code&, int) { server.stop(); });
-        server.start();
-        std::cout << "listening on 127.0.0.1:" << server.port() << std::endl;
-        ioc.run(); // returns once stop() left nothing to do
-        std::cout << "stopped" << std::endl;
-        return 0;
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "asio_hybrid_server: " << e.what() << "\n";
-        return 1;
-    }
+    return hybrid::run_hybrid_server<to_mio_adopter>("asio_hybrid_server", argc, argv);
 }

@@ -35,14 +35,24 @@ int main()
               << " <- " << sender.native_handle() << ", waker fd " << waker.native_handle()
               << "\n";
 
+    // The thread uses the error_code forms: an exception escaping a
+    // thread's function ends the program (std::terminate). What failed is
+    // reported after join().
+    boost::system::error_code producer_ec;
     std::thread producer([&, &sender = sender] {
         for (const char* msg : {"hello ", "from ", "another thread\n"})
         {
-            sender.write_some(boost::asio::buffer(std::string(msg)));
+            // A few bytes always fit in an empty pipe: no would_block here.
+            sender.write_some(boost::asio::buffer(std::string(msg)), producer_ec);
+            if (producer_ec)
+                break;
             std::this_thread::sleep_for(20ms);
         }
         sender.close(); // the reader sees end of stream
-        waker.wake();
+        boost::system::error_code wake_ec;
+        waker.wake(wake_ec);
+        if (!producer_ec)
+            producer_ec = wake_ec;
     });
 
     std::string received;
@@ -85,6 +95,11 @@ int main()
         }
     }
     producer.join();
+    if (producer_ec)
+    {
+        std::cerr << "producer: " << producer_ec.message() << "\n";
+        return 1;
+    }
     std::cout << "received: " << received;
     std::cout << "waker: " << (woken ? "woke the poll" : "NOT SEEN") << ", pipe: "
               << (eof ? "end of stream" : "NOT CLOSED") << "\n";

@@ -28,6 +28,8 @@
 #ifndef BOOST_MIO_EXAMPLE_ECHO_CONNECTION_HPP
 #define BOOST_MIO_EXAMPLE_ECHO_CONNECTION_HPP
 
+#include "pending_output.hpp"
+
 #include <boost/mio.hpp>
 
 #include <cstddef>
@@ -80,70 +82,21 @@ public:
     }
 
 private:
-    std::size_t pending_size() const { return pending_.size() - sent_; }
+    std::size_t pending_size() const { return pending_.size(); }
 
     // Writes data[0, n) back, keeping what does not fit as pending.
-    bool echo(const char* data, std::size_t n)
-    {
-        std::size_t written = 0;
-        if (pending_size() == 0)
-        {
-            boost::system::error_code ec;
-            written = stream_.write_some(boost::asio::buffer(data, n), ec);
-            if (ec && ec != boost::asio::error::would_block)
-                return false;
-        }
-        pending_.append(data + written, n - written);
-        return true;
-    }
+    bool echo(const char* data, std::size_t n) { return pending_.write(stream_, data, n); }
 
-    bool flush()
-    {
-        while (pending_size() != 0)
-        {
-            boost::system::error_code ec;
-            const std::size_t n = stream_.write_some(
-                boost::asio::buffer(pending_.data() + sent_, pending_size()), ec);
-            if (ec == boost::asio::error::would_block)
-                break;
-            if (ec)
-                return false;
-            sent_ += n;
-        }
-        if (pending_size() == 0)
-        {
-            pending_.clear();
-            sent_ = 0;
-        }
-        else if (sent_ > pending_.size() / 2)
-        {
-            pending_.erase(0, sent_); // keeps the buffer from creeping
-            sent_ = 0;
-        }
-        return true;
-    }
+    bool flush() { return pending_.flush(stream_); }
 
-    // WRITABLE interest exactly while output is pending: with it always on,
-    // every drained send buffer would wake the loop for nothing.
     bool update_interest(const boost::mio::registry& r, boost::mio::token t)
     {
-        const bool want = pending_size() != 0;
-        if (want == wants_writable_)
-            return true;
-        wants_writable_ = want;
-        const boost::mio::interest i = want
-            ? boost::mio::interest::readable | boost::mio::interest::writable
-            : boost::mio::interest::readable;
-        boost::system::error_code ec;
-        r.reregister(stream_, t, i, ec);
-        return !ec;
+        return pending_.update_interest(stream_, r, t);
     }
 
     Stream stream_;
-    std::string pending_; // read but not yet echoed; starts at sent_
-    std::size_t sent_ = 0;
+    pending_output pending_; // read but not yet echoed
     bool read_closed_ = false;
-    bool wants_writable_ = false;
 };
 
 #endif // BOOST_MIO_EXAMPLE_ECHO_CONNECTION_HPP

@@ -56,16 +56,9 @@ public:
     // Serves until SIGINT or SIGTERM; returns the process exit status.
     int run()
     {
-        const auto add = [this](stream_type&& s) { add_connection(std::move(s)); };
-        return loop_.run(
-            [&](const boost::mio::event& e) {
-                if (e.token() == listener_token)
-                    acceptor_.accept_all(add);
-                else
-                    on_connection_event(e.token());
-                return true;
-            },
-            [&] { return acceptor_.before_wait(add); });
+        return run_accepting(loop_, acceptor_, listener_token,
+            [this](stream_type&& s) { add_connection(std::move(s)); },
+            [this](const boost::mio::event& e) { on_connection_event(e.token()); });
     }
 
 private:

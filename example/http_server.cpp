@@ -60,16 +60,9 @@ public:
 
     int run()
     {
-        const auto add = [this](net::tcp_stream&& s) { add_connection(std::move(s)); };
-        return loop_.run(
-            [&](const mio::event& e) {
-                if (e.token() == listener_token)
-                    acceptor_.accept_all(add);
-                else
-                    on_connection_event(e);
-                return true;
-            },
-            [&] { return acceptor_.before_wait(add); });
+        return run_accepting(loop_, acceptor_, listener_token,
+            [this](net::tcp_stream&& s) { add_connection(std::move(s)); },
+            [this](const mio::event& e) { on_connection_event(e); });
     }
 
 private:

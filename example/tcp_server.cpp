@@ -15,13 +15,12 @@
 // echoes leave at once. SIGINT or SIGTERM stops it with exit status 0.
 // Benchmarks and the test suite (test/examples_net.cpp) drive it.
 
+#include "command_line.hpp"
 #include "echo_server.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/mio.hpp>
 
-#include <cstdlib>
-#include <exception>
 #include <iostream>
 #include <string>
 
@@ -29,13 +28,10 @@ namespace net = boost::mio::net;
 
 int main(int argc, char* argv[])
 {
-    try
-    {
-        const unsigned long port = argc > 1 ? std::stoul(argv[1]) : 9000;
-        if (port > 65535)
-            throw std::out_of_range("port");
-        auto listener = net::tcp_listener::bind(
-            {boost::asio::ip::address_v4::loopback(), static_cast<unsigned short>(port)});
+    return run_main("tcp_server", "[PORT]  (default 9000; 0 picks a free port)", [&] {
+        expect_args(argc, 0, 1);
+        const unsigned short port = argc > 1 ? port_arg(argv[1]) : 9000;
+        auto listener = net::tcp_listener::bind({boost::asio::ip::address_v4::loopback(), port});
         echo_server<net::tcp_listener> server(std::move(listener),
             [](net::tcp_stream& s) {
                 boost::system::error_code ec; // a peer gone already is not fatal
@@ -43,10 +39,5 @@ int main(int argc, char* argv[])
             });
         std::cout << "listening on " << server.local_endpoint() << std::endl;
         return server.run();
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "tcp_server: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }

@@ -14,13 +14,13 @@
 // so no datagram is dropped by the server while the queue has room.
 // SIGINT or SIGTERM stops it with exit status 0.
 
+#include "command_line.hpp"
 #include "event_loop.hpp"
 
 #include <boost/asio/ip/address_v4.hpp>
 #include <boost/mio.hpp>
 
 #include <deque>
-#include <exception>
 #include <iostream>
 #include <string>
 #include <utility>
@@ -110,19 +110,11 @@ private:
 
 int main(int argc, char* argv[])
 {
-    try
-    {
-        const unsigned long port = argc > 1 ? std::stoul(argv[1]) : 9000;
-        if (port > 65535)
-            throw std::out_of_range("port");
-        udp_echo server(net::udp_socket::bind(
-            {boost::asio::ip::address_v4::loopback(), static_cast<unsigned short>(port)}));
+    return run_main("udp_server", "[PORT]  (default 9000; 0 picks a free port)", [&] {
+        expect_args(argc, 0, 1);
+        const unsigned short port = argc > 1 ? port_arg(argv[1]) : 9000;
+        udp_echo server(net::udp_socket::bind({boost::asio::ip::address_v4::loopback(), port}));
         std::cout << "listening on " << server.local_endpoint() << std::endl;
         return server.run();
-    }
-    catch (const std::exception& e)
-    {
-        std::cerr << "udp_server: " << e.what() << "\n";
-        return 1;
-    }
+    });
 }

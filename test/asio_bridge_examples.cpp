@@ -103,3 +103,8 @@ BOOST_AUTO_TEST_CASE(asio_hybrid_server_serves_clients_and_stops_on_sigterm)
 {
     run_echo_example("asio_hybrid_server");
 }
+
+BOOST_AUTO_TEST_CASE(asio_source_echo_serves_clients_and_stops_on_sigterm)
+{
+    run_echo_example("asio_source_echo");
+}

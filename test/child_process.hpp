@@ -35,17 +35,21 @@ extern char** environ;
 
 namespace mio_test {
 
-// A spawned program with its stdout on a pipe.
+// A spawned program with its stdout (and, if asked, its stderr) on a pipe.
 class child_process
 {
 public:
-    explicit child_process(const std::vector<std::string>& args)
+    enum class capture { stdout_only, stdout_and_stderr };
+
+    explicit child_process(const std::vector<std::string>& args, capture what = capture::stdout_only)
     {
         int fds[2];
         BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
         posix_spawn_file_actions_t actions;
         ::posix_spawn_file_actions_init(&actions);
         ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO); // clears CLOEXEC
+        if (what == capture::stdout_and_stderr)
+            ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
         std::vector<char*> argv;
         for (const auto& a : args)
             argv.push_back(const_cast<char*>(a.c_str()));
@@ -53,7 +57,10 @@ public:
         const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
         ::posix_spawn_file_actions_destroy(&actions);
         ::close(fds[1]);
-        out_ = fds[0];
+        if (rc != 0) // the destructor will not run: nothing may be left open
+            ::close(fds[0]);
+        else
+            out_ = fds[0];
         BOOST_REQUIRE_MESSAGE(rc == 0, "posix_spawn " << args[0] << ": " << std::strerror(rc));
     }
     ~child_process()
@@ -79,17 +86,35 @@ public:
         std::string line;
         for (;;)
         {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                deadline - std::chrono::steady_clock::now());
-            if (left.count() <= 0)
+            if (!wait_for_output(deadline))
                 return line;
-            ::pollfd pfd{out_, POLLIN, 0};
-            if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0)
-                continue;
             char c;
             if (::read(out_, &c, 1) != 1 || c == '\n')
                 return line;
             line += c;
+        }
+    }
+
+    // All of its output up to end of file (it exited, or closed stdout);
+    // fails unless that comes within `timeout`.
+    std::string read_all(std::chrono::milliseconds timeout = std::chrono::seconds(30))
+    {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        std::string all;
+        for (;;)
+        {
+            BOOST_REQUIRE_MESSAGE(wait_for_output(deadline),
+                "no end of output within the time limit; got " << all.size() << " bytes");
+            char buf[16 * 1024];
+            const ssize_t n = ::read(out_, buf, sizeof buf);
+            if (n == 0)
+                return all;
+            if (n < 0)
+            {
+                BOOST_REQUIRE_MESSAGE(errno == EINTR, "read: " << std::strerror(errno));
+                continue;
+            }
+            all.append(buf, static_cast<std::size_t>(n));
         }
     }
 
@@ -198,6 +223,22 @@ public:
     }
 
 private:
+    // Until its output has something to read (or has ended); false once
+    // `deadline` has passed.
+    bool wait_for_output(std::chrono::steady_clock::time_point deadline) const
+    {
+        for (;;)
+        {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            if (left.count() <= 0)
+                return false;
+            ::pollfd pfd{out_, POLLIN, 0};
+            if (::poll(&pfd, 1, static_cast<int>(left.count())) > 0)
+                return true;
+        }
+    }
+
     pid_t pid_ = -1;
     int out_ = -1;
 };

@@ -209,6 +209,11 @@ BOOST_AUTO_TEST_CASE(asio_hybrid_server_serves_every_client_after_emfile)
     check_tcp_example("asio_hybrid_server", echo_exchange());
 }
 
+BOOST_AUTO_TEST_CASE(asio_source_echo_serves_every_client_after_emfile)
+{
+    check_tcp_example("asio_source_echo", echo_exchange());
+}
+
 #if defined(BOOST_ASIO_HAS_CO_AWAIT) // without coroutines the example only says so
 BOOST_AUTO_TEST_CASE(coroutine_echo_serves_every_client_after_emfile)
 {

@@ -24,6 +24,7 @@ static_assert(boost::mio::is_event_source_v<boost::mio::posix::source_fd>);
 static_assert(boost::mio::is_event_source_v<boost::mio::posix::sender>);
 static_assert(boost::mio::is_event_source_v<boost::mio::posix::receiver>);
 static_assert(std::is_class_v<boost::mio::posix::pipe_ends>);
+static_assert(BOOST_MIO_VERSION >= 100, "<boost/mio.hpp> brings in version.hpp");
 #if defined(BOOST_MIO_HAS_CONCEPTS)
 static_assert(boost::mio::event_source<boost::mio::posix::receiver>);
 #endif

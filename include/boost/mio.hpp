@@ -20,6 +20,7 @@
 #include <boost/mio/poll.hpp>
 #include <boost/mio/registry.hpp>
 #include <boost/mio/token.hpp>
+#include <boost/mio/version.hpp>
 #include <boost/mio/waker.hpp>
 #include <boost/mio/net/shutdown_type.hpp>
 #include <boost/mio/net/tcp_listener.hpp>

@@ -2,6 +2,7 @@
 #include <boost/mio.hpp>
 #include <chrono>
 #include <cstdio>
+#include <string>
 
 int main()
 {
@@ -23,7 +24,10 @@ int main()
             waker_seen |= e.token() == mio::token(2);
         }
     }
-    std::printf("consumer: pipe %s, waker %s\n", pipe_seen ? "ok" : "MISSING",
-        waker_seen ? "ok" : "MISSING");
-    return pipe_seen && waker_seen ? 0 : 1;
+    const std::string version = std::to_string(BOOST_MIO_VERSION / 100000) + "."
+        + std::to_string(BOOST_MIO_VERSION / 100 % 1000) + "." + std::to_string(BOOST_MIO_VERSION % 100);
+    const bool version_ok = version == BOOST_MIO_PACKAGE_VERSION;
+    std::printf("consumer: pipe %s, waker %s, version %s (package %s)\n", pipe_seen ? "ok" : "MISSING",
+        waker_seen ? "ok" : "MISSING", version.c_str(), BOOST_MIO_PACKAGE_VERSION);
+    return pipe_seen && waker_seen && version_ok ? 0 : 1;
 }
