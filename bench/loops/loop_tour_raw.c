@@ -13,8 +13,6 @@
 
 #include "loop_common.h"
 
-#include <sys/epoll.h>
-
 static char buf[BENCH_READ_BUFFER];
 
 static void serve(int ep, int fd, struct epoll_event* events)
@@ -51,14 +49,8 @@ int main(int argc, char** argv)
     struct bench_loop_args args = bench_loop_parse(argc, argv);
     int sv[2];
     bench_loop_pair(sv);
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0)
-        bench_die("epoll_create1");
-    struct epoll_event ev;
-    ev.events = EPOLLIN | EPOLLOUT | EPOLLET;
-    ev.data.u64 = 0;
-    if (epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev) < 0)
-        bench_die("epoll_ctl");
+    int ep = bench_loop_epoll();
+    bench_loop_epoll_add(ep, sv[1], EPOLLIN | EPOLLOUT | EPOLLET, 0);
     struct epoll_event events[128];
     BENCH_LOOP_RUN(args, sv[0], serve(ep, sv[1], events));
     return 0;
