@@ -118,6 +118,23 @@ BOOST_AUTO_TEST_CASE(completion_is_never_run_inside_async_wait)
     BOOST_CHECK(b.done());
 }
 
+// An event completes its wait in the turn of the loop that saw it: the
+// watcher's completion runs the handler (dispatch, as Asio's reactor ops
+// complete) instead of posting it for a second turn, which cost an
+// allocation and a trip through the scheduler per wait.
+BOOST_AUTO_TEST_CASE(an_event_completes_its_wait_in_the_watchers_turn)
+{
+    asio::io_context ioc;
+    auto [tx, rx] = mio::posix::make_pipe();
+    async_source src(ioc, rx, interest::readable);
+    outcome o;
+    src.async_wait(interest::readable, o.handler());
+    bridge_test::write_byte(tx);
+    BOOST_TEST(ioc.run_one_for(mio_test::event_timeout) == 1u);
+    BOOST_TEST(o.done());
+    BOOST_TEST(o.calls == 1);
+}
+
 BOOST_AUTO_TEST_CASE(readiness_is_consumed_no_busy_loop_after_would_block)
 {
     asio::io_context ioc;

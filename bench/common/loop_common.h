@@ -29,6 +29,8 @@
 
 #include "bench_common.h"
 
+#include <sys/epoll.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -85,6 +87,25 @@ static inline int* bench_loop_idle(long idle)
         fds[idle - 1] = sv[0]; /* sv[1] stays open, unregistered */
     }
     return fds;
+}
+
+/* For the raw epoll loops: a new epoll instance, and `fd` added to it
+ * with `events` (EPOLLET included by the caller) under `token`. */
+static inline int bench_loop_epoll(void)
+{
+    int ep = epoll_create1(EPOLL_CLOEXEC);
+    if (ep < 0)
+        bench_die("epoll_create1");
+    return ep;
+}
+
+static inline void bench_loop_epoll_add(int ep, int fd, uint32_t events, uint64_t token)
+{
+    struct epoll_event ev;
+    ev.events = events;
+    ev.data.u64 = token;
+    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+        bench_die("epoll_ctl");
 }
 
 /* The peer's half of round trip i; `serve` is the library's half. */

@@ -11,8 +11,6 @@
 
 #include "loop_common.h"
 
-#include <sys/epoll.h>
-
 static char buffer[BENCH_READ_BUFFER];
 
 /* Writes all of data[0..size) on a non-blocking socket (a 64-byte echo
@@ -60,27 +58,16 @@ static void serve(int ep, int fd, struct epoll_event* evs)
     }
 }
 
-static void add(int ep, int fd, uint64_t token)
-{
-    struct epoll_event ev;
-    ev.events = EPOLLIN | EPOLLET;
-    ev.data.u64 = token;
-    if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
-        bench_die("epoll_ctl");
-}
-
 int main(int argc, char** argv)
 {
     struct bench_loop_args args = bench_loop_parse(argc, argv);
     int sv[2];
     bench_loop_pair(sv);
-    int ep = epoll_create1(EPOLL_CLOEXEC);
-    if (ep < 0)
-        bench_die("epoll_create1");
+    int ep = bench_loop_epoll();
     int* idle = bench_loop_idle(args.idle);
     for (long i = 0; i < args.idle; ++i)
-        add(ep, idle[i], (uint64_t)i + 1);
-    add(ep, sv[1], 0);
+        bench_loop_epoll_add(ep, idle[i], EPOLLIN | EPOLLET, (uint64_t)i + 1);
+    bench_loop_epoll_add(ep, sv[1], EPOLLIN | EPOLLET, 0);
     struct epoll_event evs[64];
     BENCH_LOOP_RUN(args, sv[0], serve(ep, sv[1], evs));
     free(idle);

@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "report_stats.hpp"
+#include "report_tour.hpp"
 
 namespace {
 
@@ -53,6 +54,10 @@ const impl_info impls[] = {
     {"libevent", "libevent"},
     {"mio_driver", "Mio poll_driver"},
     {"mio_source", "Mio async_source"},
+    // The other backends: bench/run builds loop_mio against them for the
+    // instruction count only (informational, no target).
+    {"mio_poll", "Boost.Mio on poll(2)"},
+    {"mio_kqueue", "Boost.Mio on kqueue (libkqueue)"},
     {"raw_again", "raw epoll again (A/A)"},
 };
 
@@ -80,12 +85,14 @@ struct echo_cell
 std::vector<echo_cell> echo_cells()
 {
     std::vector<echo_cell> c;
+    // 10,000 connections with 64-byte messages only: the scale cell.
     for (const char* size : {"64", "16384"})
-        for (const char* conns : {"1", "64", "1000"})
-            c.push_back({std::string("echo_") + conns + "_" + size,
-                conns + std::string(std::string(conns) == "1" ? " conn, " : " conns, ")
-                    + (std::string(size) == "64" ? "64 B" : "16 KiB"),
-                false});
+        for (const char* conns : {"1", "64", "1000", "10000"})
+            if (std::string(size) == "64" || std::string(conns) != "10000")
+                c.push_back({std::string("echo_") + conns + "_" + size,
+                    conns + std::string(std::string(conns) == "1" ? " conn, " : " conns, ")
+                        + (std::string(size) == "64" ? "64 B" : "16 KiB"),
+                    false});
     c.push_back({"echo_64_64_think4000", "64 conns, 64 B, client busy 4us", true});
     return c;
 }
@@ -368,6 +375,12 @@ std::string markdown_table(const std::vector<std::vector<std::string>>& t)
     return o.str();
 }
 
+// The README tour loop's count of one configuration (report_tour.hpp).
+double tour_ir(const std::string& config)
+{
+    return get("callgrind_tour", config, "ir_per_rt");
+}
+
 // The targets of the issue, checked on the paired ratios of this run.
 std::string targets()
 {
@@ -389,6 +402,7 @@ std::string targets()
     line(!std::isnan(ir_raw) && !std::isnan(ir_mio), ir_mio <= 1.25 * ir_raw,
         "instructions/round trip <= 1.25 x raw epoll", fmt("%.0f", ir_mio) + " vs " + fmt("%.0f", ir_raw)
             + " (" + ratio(ir_mio / ir_raw) + ")");
+    o << report_tour::targets(tour_ir);
     for (const echo_cell& c : echo_cells())
     {
         const std::string& s = c.id;
@@ -506,7 +520,8 @@ int main(int argc, char** argv)
     load(argv[1], argv[2]);
     const std::string dir = argv[3];
     const auto t = table();
-    const std::string txt = text_table(t);
+    const auto tour = report_tour::table(tour_ir);
+    const std::string txt = text_table(t) + (tour.empty() ? std::string() : "\n" + text_table(tour));
     const std::string tg = targets();
     std::ofstream(dir + "/table.txt") << txt;
     std::ofstream md(dir + "/results.md");
@@ -519,6 +534,12 @@ int main(int argc, char** argv)
           "repetitions; a ratio is the median of the per-repetition ratios (the two samples of one repetition "
           "were taken moments apart; the machine's speed drifts between repetitions).\n\n"
        << markdown_table(t);
+    if (!tour.empty())
+        md << "\nREADME.md's tour loop (`loops/loop_tour.cpp`: throwing or error_code `wait`, `for (const "
+              "event& e : events)`, `read_some(buf, ec)` to would_block, `write_some` of each chunk) in each "
+              "build configuration, against the same loop on raw epoll (`loops/loop_tour_raw.c`) at the same "
+              "-O level; the library is built at the loop's level:\n\n"
+           << markdown_table(tour);
     for (const auto& a : texts["allocs"])
         md << "\nAllocations (" << a.first << " echo server, counting operator new, whole run incl. "
            << "connection set-up): " << a.second << '\n';

@@ -85,7 +85,7 @@ public:
     /// signal interrupts the wait. Events that do not fit stay queued for
     /// the next wait. @throws boost::system::system_error on failure,
     /// including `errc::interrupted` when a signal ends the wait.
-    void wait(events& evs, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
+    BOOST_FORCEINLINE void wait(events& evs, const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         wait(evs, std::nullopt, loc);
     }
@@ -94,7 +94,7 @@ public:
     /// latest. `nullopt` means no timeout; zero (or negative) returns at
     /// once. Sub-millisecond timeouts are honoured where the kernel has
     /// epoll_pwait2 (Linux 5.11) and rounded up to 1 ms otherwise.
-    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+    BOOST_FORCEINLINE void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
         const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
@@ -104,10 +104,10 @@ public:
 
     /// As wait(evs); sets `ec` instead of throwing (`errc::interrupted`
     /// for a signal, `EBADF` if closed, `EINVAL` for a zero-capacity buffer).
-    void wait(events& evs, boost::system::error_code& ec) { wait(evs, std::nullopt, ec); }
+    BOOST_FORCEINLINE void wait(events& evs, boost::system::error_code& ec) { wait(evs, std::nullopt, ec); }
 
     /// As wait(evs, timeout); sets `ec` instead of throwing.
-    void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
+    BOOST_FORCEINLINE void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
         evs.set_size(static_cast<std::size_t>(registry_.selector_.select(

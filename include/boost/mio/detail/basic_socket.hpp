@@ -166,21 +166,21 @@ protected:
     // One send of `buffers` (to `to`, or to the connected peer when null):
     // send(2) for a single buffer, one sendmsg(2) for a sequence.
     template <class ConstBufferSequence>
-    std::size_t send_buffers(const ConstBufferSequence& buffers, const ::sockaddr* to,
+    BOOST_FORCEINLINE std::size_t send_buffers(const ConstBufferSequence& buffers, const ::sockaddr* to,
         std::size_t to_len, boost::system::error_code& ec)
     {
         using boost::asio::const_buffer;
         if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
             });
         }
         else
         {
             iovec_array<const_buffer> iov(buffers);
-            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
             });
         }

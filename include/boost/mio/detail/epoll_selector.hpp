@@ -94,7 +94,7 @@ public:
 
     // Inline: this is the hot path of every event loop. What is not needed
     // on every call (timeouts, errors) is out of line.
-    int select(::epoll_event* buf, int capacity, std::optional<std::chrono::nanoseconds> timeout,
+    BOOST_FORCEINLINE int select(::epoll_event* buf, int capacity, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
         // No checks up front: a closed selector (fd -1) makes the kernel

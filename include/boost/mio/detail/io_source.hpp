@@ -117,7 +117,7 @@ protected:
     // With epoll and kqueue this is the bare call (the branch is discarded
     // at compile time).
     template <class Op>
-    decltype(auto) do_io(interest direction, boost::system::error_code& ec, Op&& op) const
+    BOOST_FORCEINLINE decltype(auto) do_io(interest direction, boost::system::error_code& ec, Op&& op) const
     {
         if constexpr (source_state::rearms)
         {

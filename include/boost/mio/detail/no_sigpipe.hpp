@@ -60,7 +60,7 @@ inline bool prepare_socket(int fd) noexcept
 // Runs `send()` (a callable returning ssize_t, errno set on failure) so
 // that it cannot raise SIGPIPE.
 template <class Send>
-inline auto call(Send&& send) noexcept -> decltype(send())
+BOOST_FORCEINLINE auto call(Send&& send) noexcept -> decltype(send())
 {
 #if defined(BOOST_MIO_HAS_MSG_NOSIGNAL) || defined(BOOST_MIO_HAS_SO_NOSIGPIPE)
     return send();

@@ -14,6 +14,7 @@
 #define BOOST_MIO_DETAIL_POSIX_OPS_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/system/error_code.hpp>
 #include <cstddef>
 
@@ -37,13 +38,20 @@ BOOST_MIO_DECL void close(int fd) noexcept;
 
 // After read/readv returned 0: from a non-empty buffer that is eof, from
 // an empty one success.
-BOOST_MIO_DECL std::size_t read_returned_zero(std::size_t requested,
-    boost::system::error_code& ec) noexcept;
+inline std::size_t read_returned_zero(std::size_t requested,
+    boost::system::error_code& ec) noexcept
+{
+    if (requested != 0)
+        ec = boost::asio::error::eof;
+    else
+        ec.clear();
+    return 0;
+}
 
 // After a syscall returned -1: true to retry (EINTR), else false with ec set.
 // would_block is what a drained source reports on every edge, so it is
 // tested first and assigned from a constant.
-inline bool retry_or_fail(boost::system::error_code& ec) noexcept
+BOOST_FORCEINLINE bool retry_or_fail(boost::system::error_code& ec) noexcept
 {
     static constexpr boost::system::error_code would_block(EAGAIN,
         boost::system::system_category());
@@ -63,7 +71,7 @@ inline bool retry_or_fail(boost::system::error_code& ec) noexcept
 // ssize_t); EINTR retries it. receive() treats 0 as read(2) does (eof from
 // a non-empty buffer of `requested` bytes); transfer() takes 0 as a count.
 template <class Call>
-inline std::size_t receive(Call call, std::size_t requested, boost::system::error_code& ec) noexcept
+BOOST_FORCEINLINE std::size_t receive(Call call, std::size_t requested, boost::system::error_code& ec) noexcept
 {
     for (;;)
     {
@@ -81,7 +89,7 @@ inline std::size_t receive(Call call, std::size_t requested, boost::system::erro
 }
 
 template <class Call>
-inline std::size_t transfer(Call call, boost::system::error_code& ec) noexcept
+BOOST_FORCEINLINE std::size_t transfer(Call call, boost::system::error_code& ec) noexcept
 {
     for (;;)
     {
@@ -96,10 +104,10 @@ inline std::size_t transfer(Call call, boost::system::error_code& ec) noexcept
     }
 }
 
-inline std::size_t read(int fd, void* data, std::size_t size,
+BOOST_FORCEINLINE std::size_t read(int fd, void* data, std::size_t size,
     boost::system::error_code& ec) noexcept
 {
-    return receive([&] { return ::read(fd, data, size); }, size, ec);
+    return receive([&]() BOOST_MIO_LAMBDA_FORCEINLINE { return ::read(fd, data, size); }, size, ec);
 }
 
 inline std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
@@ -108,10 +116,10 @@ inline std::size_t readv(int fd, const ::iovec* iov, std::size_t count,
     return receive([&] { return ::readv(fd, iov, static_cast<int>(count)); }, total, ec);
 }
 
-inline std::size_t write(int fd, const void* data, std::size_t size,
+BOOST_FORCEINLINE std::size_t write(int fd, const void* data, std::size_t size,
     boost::system::error_code& ec) noexcept
 {
-    return transfer([&] { return ::write(fd, data, size); }, ec);
+    return transfer([&]() BOOST_MIO_LAMBDA_FORCEINLINE { return ::write(fd, data, size); }, ec);
 }
 
 inline std::size_t writev(int fd, const ::iovec* iov, std::size_t count,

@@ -31,11 +31,18 @@ struct selector_state
     // flag, and with it before the user looks at its events.
     std::atomic<bool> waker_pending{false};
 
-    // Called by select() after the OS call returned.
-    void consume_wake() noexcept
+    // Called by select() after the OS call returned: on every wait, so
+    // only a load and a branch are inline (the exchange is out of line,
+    // rare: a wake() in the same wait).
+    BOOST_FORCEINLINE void consume_wake() noexcept
     {
-        if (waker_pending.load(std::memory_order_relaxed))
-            waker_pending.exchange(false, std::memory_order_acq_rel);
+        if (BOOST_UNLIKELY(waker_pending.load(std::memory_order_relaxed)))
+            end_wake();
+    }
+
+    BOOST_NOINLINE void end_wake() noexcept
+    {
+        waker_pending.exchange(false, std::memory_order_acq_rel);
     }
 
     // True if the caller must signal the OS (no signal is pending).

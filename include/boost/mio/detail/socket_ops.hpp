@@ -125,11 +125,11 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
 // Without flags (read_some) the receive is read(2): on a connected stream
 // socket it is recv(2) with flags 0, and glibc's read wrapper runs fewer
 // instructions than its recv wrapper (callgrind: 4 per call).
-inline std::size_t recv(int fd, void* data, std::size_t size, int flags,
+BOOST_FORCEINLINE std::size_t recv(int fd, void* data, std::size_t size, int flags,
     boost::system::error_code& ec) noexcept
 {
     return posix_ops::receive(
-        [&] { return flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags); }, size, ec);
+        [&]() BOOST_MIO_LAMBDA_FORCEINLINE { return flags == 0 ? ::read(fd, data, size) : ::recv(fd, data, size, flags); }, size, ec);
 }
 BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept;
@@ -146,12 +146,12 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
 
 // send(2)/sendto(2) and sendmsg(2), never raising SIGPIPE; `to` may be
 // null (connected sockets and streams).
-inline std::size_t send(int fd, const void* data, std::size_t size,
+BOOST_FORCEINLINE std::size_t send(int fd, const void* data, std::size_t size,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
 {
     return posix_ops::transfer(
-        [&] {
-            return no_sigpipe::call([&] {
+        [&]() BOOST_MIO_LAMBDA_FORCEINLINE {
+            return no_sigpipe::call([&]() BOOST_MIO_LAMBDA_FORCEINLINE {
                 return ::sendto(fd, data, size, no_sigpipe::send_flags, to,
                     static_cast<::socklen_t>(to_len));
             });

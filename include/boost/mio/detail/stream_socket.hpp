@@ -40,7 +40,7 @@ public:
     /// boost::asio::error::eof once the peer has shut down its sending
     /// side and everything was read. @throws boost::system::system_error.
     template <class MutableBufferSequence>
-    std::size_t read_some(const MutableBufferSequence& buffers,
+    BOOST_FORCEINLINE std::size_t read_some(const MutableBufferSequence& buffers,
         const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
@@ -49,7 +49,7 @@ public:
         return n;
     }
     template <class MutableBufferSequence>
-    std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec)
+    BOOST_FORCEINLINE std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec)
     {
         return receive(buffers, 0, ec);
     }
@@ -75,7 +75,7 @@ public:
     /// reset or after shutdown(send) reports `EPIPE` or `ECONNRESET`,
     /// never SIGPIPE. @throws boost::system::system_error.
     template <class ConstBufferSequence>
-    std::size_t write_some(const ConstBufferSequence& buffers,
+    BOOST_FORCEINLINE std::size_t write_some(const ConstBufferSequence& buffers,
         const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
         boost::system::error_code ec;
@@ -84,7 +84,7 @@ public:
         return n;
     }
     template <class ConstBufferSequence>
-    std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec)
+    BOOST_FORCEINLINE std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec)
     {
         return this->send_buffers(buffers, nullptr, 0, ec);
     }
@@ -101,7 +101,7 @@ protected:
     {
         this->adopt(socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec));
         if (!ec)
-            this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+            this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 socket_ops::connect(fd, ep.data(), ep.size(), ec);
             });
         if (ec)
@@ -110,21 +110,21 @@ protected:
 
 private:
     template <class MutableBufferSequence>
-    std::size_t receive(const MutableBufferSequence& buffers, int flags,
+    BOOST_FORCEINLINE std::size_t receive(const MutableBufferSequence& buffers, int flags,
         boost::system::error_code& ec)
     {
         using boost::asio::mutable_buffer;
         if constexpr (is_single_buffer_v<MutableBufferSequence, mutable_buffer>)
         {
             const mutable_buffer b(buffers);
-            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::recv(fd, b.data(), b.size(), flags, ec);
             });
         }
         else
         {
             iovec_array<mutable_buffer> iov(buffers);
-            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::recv(fd, iov.data(), iov.count(), iov.total_size(), flags, ec);
             });
         }

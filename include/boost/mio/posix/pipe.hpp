@@ -69,14 +69,14 @@ public:
         if constexpr (detail::is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+            return do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return detail::posix_ops::write(fd, b.data(), b.size(), ec);
             });
         }
         else
         {
             detail::iovec_array<const_buffer> iov(buffers);
-            return do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+            return do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return detail::posix_ops::writev(fd, iov.data(), iov.count(), ec);
             });
         }
@@ -119,14 +119,14 @@ public:
         if constexpr (detail::is_single_buffer_v<MutableBufferSequence, mutable_buffer>)
         {
             const mutable_buffer b(buffers);
-            return do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+            return do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return detail::posix_ops::read(fd, b.data(), b.size(), ec);
             });
         }
         else
         {
             detail::iovec_array<mutable_buffer> iov(buffers);
-            return do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+            return do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return detail::posix_ops::readv(fd, iov.data(), iov.count(),
                     iov.total_size(), ec);
             });

@@ -57,7 +57,7 @@ struct source_state
         : core(std::move(c)), registered(i), source(src), deregister(dereg)
     {
     }
-    ~source_state() { waits.complete_all(false); }
+    ~source_state() { waits.complete_all(delivery::destroy); }
 
     const std::shared_ptr<async_source_core> core;
     const mio::interest registered;
@@ -217,7 +217,7 @@ public:
         // Outside the lock: destroying a handler may destroy an
         // async_source (a coroutine frame owning one), which locks.
         watcher.reset();
-        dead.complete_all(false);
+        dead.complete_all(delivery::destroy);
     }
 
 private:
@@ -326,7 +326,9 @@ private:
             if (pending_ != 0)
                 rearm_or_fail(done);
         }
-        done.complete_all();
+        // This is a completion handler on the sources' executor: the waits
+        // complete from here as Asio's own operations do (see delivery).
+        done.complete_all(delivery::dispatch);
     }
 
     // Without a watcher wait the pending ops would never complete: if it

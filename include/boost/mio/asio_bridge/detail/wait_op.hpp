@@ -20,6 +20,7 @@
 #include <boost/asio/append.hpp>
 #include <boost/asio/associated_allocator.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/recycling_allocator.hpp>
@@ -31,6 +32,20 @@ namespace boost {
 namespace mio {
 namespace asio_bridge {
 namespace detail {
+
+// How a finished op reaches its handler.
+enum class delivery
+{
+    destroy,  // not at all: the op is freed (execution context shutdown)
+    post,     // posted to the handler's executor: from an initiating
+              // function or a user's call (cancel, destruction), where
+              // running the handler inline would re-enter the caller
+    dispatch  // run at once if this thread is in the handler's executor,
+              // else posted: from the watcher's completion, which is
+              // itself a handler on the source's executor (Asio's own
+              // reactor ops complete this way); no second trip through the
+              // scheduler, and no second allocation
+};
 
 class wait_op
 {
@@ -48,15 +63,14 @@ public:
     // The address of this op's per-operation cancellation handler, or null.
     const void* cancel_key = nullptr;
 
-    // Posts the handler with (ec, result) to its associated executor, then
-    // frees the op. Never invokes the handler inline.
-    void complete() { func_(this, true); }
+    // Frees the op, then delivers (ec, result) to the handler as `d` says.
+    void complete(delivery d) { func_(this, d); }
 
     // Frees the op without invoking the handler (execution context shutdown).
-    void destroy() noexcept { func_(this, false); }
+    void destroy() noexcept { func_(this, delivery::destroy); }
 
 protected:
-    using func_type = void (*)(wait_op*, bool invoke);
+    using func_type = void (*)(wait_op*, delivery);
 
     wait_op(func_type f, mio::interest i) noexcept
         : interest_(i), wanted_(wanted_by(i)), func_(f)
@@ -126,18 +140,32 @@ public:
             push_back(op);
     }
 
-    // Completes (or, with invoke == false, destroys) every op, emptying the
-    // list first so that a handler's side effects cannot reach it.
-    void complete_all(bool invoke = true)
+    // Completes every op as `d` says, emptying the list first so that a
+    // handler's side effects cannot reach it. If a dispatched handler
+    // throws, the ops after it are posted before the exception goes on (out
+    // of the io_context's run(), as Asio lets it): none is lost.
+    void complete_all(delivery d = delivery::post)
     {
         op_list local;
         local.splice(*this);
         while (wait_op* op = local.pop_front())
         {
-            if (invoke)
-                op->complete();
-            else
+            if (d == delivery::destroy)
                 op->destroy();
+            else if (d == delivery::post)
+                op->complete(d);
+            else
+            {
+                try
+                {
+                    op->complete(d);
+                }
+                catch (...)
+                {
+                    local.complete_all(delivery::post);
+                    throw;
+                }
+            }
         }
     }
 
@@ -185,7 +213,7 @@ private:
     // Both the I/O executor and the handler's executor count this op as
     // work while it is pending (as Asio's own operations do), so that
     // run() keeps going until the completion is delivered.
-    static void do_func(wait_op* base, bool invoke)
+    static void do_func(wait_op* base, delivery d)
     {
         wait_op_impl* self = static_cast<wait_op_impl*>(base);
         allocator_type alloc(
@@ -197,8 +225,13 @@ private:
         const mio::event result = self->result;
         self->~wait_op_impl();
         std::allocator_traits<allocator_type>::deallocate(alloc, self, 1);
-        if (invoke)
+        // The op's memory is free before the handler runs, so that a wait
+        // the handler starts reuses it (Asio's recycling cache).
+        if (d == delivery::post)
             boost::asio::post(work.get_executor(),
+                boost::asio::append(std::move(handler), ec, result));
+        else if (d == delivery::dispatch)
+            boost::asio::dispatch(work.get_executor(),
                 boost::asio::append(std::move(handler), ec, result));
     }
 

@@ -31,16 +31,6 @@ BOOST_MIO_DECL void close(int fd) noexcept
     ::close(fd);
 }
 
-BOOST_MIO_DECL std::size_t read_returned_zero(std::size_t requested,
-    boost::system::error_code& ec) noexcept
-{
-    if (requested != 0)
-        ec = boost::asio::error::eof;
-    else
-        ec.clear();
-    return 0;
-}
-
 BOOST_MIO_DECL void set_nonblocking(int fd, bool on, boost::system::error_code& ec) noexcept
 {
     const int flags = ::fcntl(fd, F_GETFL);
