@@ -48,7 +48,8 @@ public:
     /// The type of sizes.
     using size_type = std::size_t;
 
-    /// Allocates room for `capacity` events. A capacity of 0 is allowed
+    /// Allocates room for `capacity` events (the only allocation: wait()
+    /// makes none). A capacity of 0 is allowed
     /// here, but wait() on it reports `errc::invalid_argument`.
     /// @throws std::bad_alloc
     explicit events(std::size_t capacity)

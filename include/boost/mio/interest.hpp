@@ -41,13 +41,14 @@ public:
     /// Priority readiness (EPOLLPRI: TCP urgent data); Linux and Android.
     static const interest priority;
 
-    /// The union of `*this` and `other`.
+    /// The union of `*this` and `other`. Complexity: constant.
     constexpr interest add(interest other) const noexcept
     {
         return interest(static_cast<std::uint8_t>(bits_ | other.bits_));
     }
 
-    /// `*this` without `other`, or nullopt if nothing would remain.
+    /// `*this` without `other`, or nullopt if nothing would remain (an
+    /// interest is never empty). Complexity: constant.
     constexpr std::optional<interest> remove(interest other) const noexcept
     {
         const auto rest = static_cast<std::uint8_t>(bits_ & ~other.bits_);

@@ -115,6 +115,13 @@ public:
 
     /// Changes the token and interest of a registered `src` and re-arms it,
     /// as the throwing overload; sets `ec`.
+    ///
+    /// @par Errors
+    /// `ENOENT` not registered with this registry, `EBADF` a closed source
+    /// or registry.
+    ///
+    /// @par Complexity
+    /// One system call on epoll and kqueue; no allocation.
     template <class Source>
     void reregister(Source&& src, mio::token t, interest i,
         boost::system::error_code& ec) const
@@ -135,6 +142,13 @@ public:
     }
 
     /// Removes `src`; sets `ec` on failure.
+    ///
+    /// @par Errors
+    /// `ENOENT` not registered with this registry, `EBADF` a closed source
+    /// or registry.
+    ///
+    /// @par Complexity
+    /// One system call on epoll and kqueue; no allocation.
     template <class Source>
     void deregister(Source&& src, boost::system::error_code& ec) const
     {
@@ -148,7 +162,8 @@ public:
     BOOST_MIO_DECL registry try_clone(
         const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
 
-    /// A new handle to the same registry; a closed one and `ec` on failure.
+    /// A new handle to the same registry; a closed one and `ec` on failure
+    /// (`EMFILE` when out of descriptors, `EBADF` for a closed registry).
     BOOST_MIO_DECL registry try_clone(boost::system::error_code& ec) const;
 
     /// The OS selector handle (the epoll or kqueue fd; on poll(2), the fd

@@ -50,6 +50,11 @@ public:
     }
 
     /// Creates the waker; on failure sets `ec` and the waker is closed.
+    ///
+    /// @par Errors
+    /// boost::mio::error::waker_already_exists while another waker of the
+    /// same poll is alive; `EMFILE` when out of descriptors; `EBADF` for a
+    /// closed registry.
     waker(const registry& r, mio::token t, boost::system::error_code& ec)
     {
         impl_.open(detail::registry_access::get(r), t.value(), ec);
@@ -69,6 +74,10 @@ public:
     }
 
     /// Wakes the poll; sets `ec` on failure (`EBADF` if closed).
+    ///
+    /// @par Complexity
+    /// At most one system call, none while an earlier wake-up has not been
+    /// consumed by a wait; no allocation, no lock.
     void wake(boost::system::error_code& ec) const { impl_.wake(ec); }
 
     /// Whether the waker is open (registered).
