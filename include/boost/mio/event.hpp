@@ -32,28 +32,44 @@ namespace mio {
 /// (peer closed, shutdown(), pipe end closed); `is_error` that the source has
 /// a pending error (read it with take_error()). `is_priority` is out-of-band
 /// data (Linux).
+///
+/// @par Thread safety
+/// A value type: distinct objects, distinct threads; a const event may be
+/// read from several threads.
 class event
 {
 public:
+    /// The backend's native event: `epoll_event` (epoll), `struct kevent`
+    /// (kqueue), a pollfd-based struct (poll(2)).
     using native_type = detail::native_event_ops::native_type;
 
     /// An event with token 0 and no readiness.
     event() noexcept : native_() {}
 
+    /// The token the source was registered with. Complexity: constant.
     mio::token token() const noexcept { return mio::token(ops::token(native_)); }
 
+    /// The source became readable: read (or accept) until would_block.
     bool is_readable() const noexcept { return ops::is_readable(native_); }
+    /// The source became writable (for a connecting stream: the connect
+    /// finished, successfully or not; see take_error()).
     bool is_writable() const noexcept { return ops::is_writable(native_); }
+    /// The source has a pending error (for a socket, take_error() reads it).
     bool is_error() const noexcept { return ops::is_error(native_); }
+    /// The peer will send nothing more: reads return eof once the queued
+    /// data is consumed. A pipe whose writer closed reports it too.
     bool is_read_closed() const noexcept { return ops::is_read_closed(native_); }
+    /// Writes will fail (the peer closed or reset, or shutdown(send)).
     bool is_write_closed() const noexcept { return ops::is_write_closed(native_); }
+    /// Priority data (TCP urgent data; Linux and Android).
     bool is_priority() const noexcept { return ops::is_priority(native_); }
 
     /// The wrapped OS struct.
     const native_type& native() const noexcept { return native_; }
 
-    /// Views an OS struct in place as an event (no copy). Backends and
-    /// tests use it; `e` must outlive the returned reference.
+    /// Internal: views an OS struct in place as an event (no copy), for the
+    /// backends and the tests; not part of the stable API. `e` must outlive
+    /// the returned reference.
     static const event& from_native(const native_type& e) noexcept
     {
         return *reinterpret_cast<const event*>(&e);

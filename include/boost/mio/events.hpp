@@ -27,6 +27,9 @@ class poll;
 /// the capacity, the rest are reported by the next wait (epoll keeps them
 /// queued; none is lost). Move-only.
 ///
+/// @par Thread safety
+/// Distinct objects: safe. Shared objects: unsafe (wait() writes it).
+///
 /// @par Example
 /// @code
 /// boost::mio::events evs(128);
@@ -36,12 +39,17 @@ class poll;
 class events
 {
 public:
+    /// The element type.
     using value_type = event;
+    /// A random-access iterator over the filled events (`const event*`).
     using const_iterator = const event*;
+    /// Same as const_iterator: events are only read.
     using iterator = const_iterator;
+    /// The type of sizes.
     using size_type = std::size_t;
 
-    /// Allocates room for `capacity` events. A capacity of 0 is allowed
+    /// Allocates room for `capacity` events (the only allocation: wait()
+    /// makes none). A capacity of 0 is allowed
     /// here, but wait() on it reports `errc::invalid_argument`.
     /// @throws std::bad_alloc
     explicit events(std::size_t capacity)
@@ -53,6 +61,7 @@ public:
     /// Same as `events(capacity)`, mio's spelling.
     static events with_capacity(std::size_t capacity) { return events(capacity); }
 
+    /// Takes over `other`'s buffer; `other` is left with capacity 0.
     events(events&& other) noexcept
         : buffer_(std::move(other.buffer_)), capacity_(other.capacity_),
           native_capacity_(other.native_capacity_), size_(other.size_)
@@ -62,6 +71,7 @@ public:
         other.size_ = 0;
     }
 
+    /// Takes over `other`'s buffer; `other` is left with capacity 0.
     events& operator=(events&& other) noexcept
     {
         if (this != &other)
@@ -77,26 +87,34 @@ public:
         return *this;
     }
 
+    /// How many events one wait() can report.
     std::size_t capacity() const noexcept { return capacity_; }
+    /// How many events the last wait() reported.
     std::size_t size() const noexcept { return size_; }
+    /// `size() == 0`: the last wait() timed out (or nothing was waited for).
     bool empty() const noexcept { return size_ == 0; }
+    /// Forgets the events (wait() does it first anyway).
     void clear() noexcept { size_ = 0; }
 
+    /// The first event of the last wait().
     const_iterator begin() const noexcept { return as_events(); }
+    /// One past the last event of the last wait().
     const_iterator end() const noexcept { return as_events() + size_; }
 
     /// The i-th event; `i < size()`.
     const event& operator[](std::size_t i) const noexcept { return as_events()[i]; }
 
-    /// The buffer as the backend writes it (capacity() native events).
+    /// Internal, for poll::wait: the buffer as the backend writes it
+    /// (capacity() native events). Not part of the stable API.
     event::native_type* native_buffer() noexcept { return buffer_.get(); }
 
-    /// capacity() as the OS takes it: the kernel refuses more than
+    /// Internal, for poll::wait: capacity() as the OS takes it: the kernel refuses more than
     /// INT_MAX / sizeof(native event) slots, so a larger buffer is used in
     /// part (the rest of the ready events wait for the next wait()).
     int native_capacity() const noexcept { return native_capacity_; }
 
-    /// Sets how many events of the buffer the backend filled.
+    /// Internal, for poll::wait: sets how many events of the buffer the
+    /// backend filled. Not part of the stable API.
     void set_size(std::size_t n) noexcept { size_ = n; }
 
 private:

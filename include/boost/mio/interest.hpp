@@ -34,17 +34,21 @@ namespace mio {
 class interest
 {
 public:
+    /// Readable readiness: data, end of stream, a pending connection.
     static const interest readable;
+    /// Writable readiness: room in the send buffer, a finished connect.
     static const interest writable;
+    /// Priority readiness (EPOLLPRI: TCP urgent data); Linux and Android.
     static const interest priority;
 
-    /// The union of `*this` and `other`.
+    /// The union of `*this` and `other`. Complexity: constant.
     constexpr interest add(interest other) const noexcept
     {
         return interest(static_cast<std::uint8_t>(bits_ | other.bits_));
     }
 
-    /// `*this` without `other`, or nullopt if nothing would remain.
+    /// `*this` without `other`, or nullopt if nothing would remain (an
+    /// interest is never empty). Complexity: constant.
     constexpr std::optional<interest> remove(interest other) const noexcept
     {
         const auto rest = static_cast<std::uint8_t>(bits_ & ~other.bits_);
@@ -53,19 +57,27 @@ public:
         return interest(rest);
     }
 
+    /// Whether the set holds readable, writable, priority. Complexity: constant.
+    /// @{
     constexpr bool is_readable() const noexcept { return (bits_ & readable_bit) != 0; }
     constexpr bool is_writable() const noexcept { return (bits_ & writable_bit) != 0; }
     constexpr bool is_priority() const noexcept { return (bits_ & priority_bit) != 0; }
+    /// @}
 
+    /// The union: `a.add(b)`.
     friend constexpr interest operator|(interest a, interest b) noexcept { return a.add(b); }
+    /// `*this = add(other)`; returns `*this`.
     constexpr interest& operator|=(interest other) noexcept
     {
         bits_ = static_cast<std::uint8_t>(bits_ | other.bits_);
         return *this;
     }
 
+    /// Set equality.
+    /// @{
     friend constexpr bool operator==(interest a, interest b) noexcept { return a.bits_ == b.bits_; }
     friend constexpr bool operator!=(interest a, interest b) noexcept { return a.bits_ != b.bits_; }
+    /// @}
 
     /// The raw bit set (readable 1, writable 2, priority 4), for backends.
     constexpr std::uint8_t bits() const noexcept { return bits_; }

@@ -30,6 +30,10 @@ namespace mio {
 /// Move-only. The default constructor opens the selector (CLOEXEC); a
 /// moved-from poll is closed, and wait() on it reports `EBADF`.
 ///
+/// @par Thread safety
+/// wait() from one thread at a time; registry() and native_handle() from
+/// any thread (the registry is thread-safe).
+///
 /// @par Example
 /// @code
 /// boost::mio::poll poll;
@@ -43,6 +47,7 @@ namespace mio {
 class poll
 {
 public:
+    /// The selector's OS handle type (`int` on POSIX).
     using native_handle_type = detail::selector::native_handle_type;
 
     /// True when this platform's selector makes a short read a complete
@@ -69,17 +74,23 @@ public:
     /// is correct on every backend.
     static constexpr bool short_read_drains = detail::selector::short_read_drains;
 
-    /// Opens the selector. @throws boost::system::system_error on failure.
+    /// Opens the selector (an epoll instance, CLOEXEC).
+    /// @throws boost::system::system_error on failure (e.g. `EMFILE`).
     BOOST_MIO_DECL poll(const boost::source_location& loc = BOOST_CURRENT_LOCATION);
 
     /// Opens the selector; on failure sets `ec` and the poll is closed.
     BOOST_MIO_DECL explicit poll(boost::system::error_code& ec);
 
+    /// Takes over the selector; the source is left closed.
     poll(poll&&) noexcept = default;
+    /// Closes this poll's selector and takes over the other's.
     poll& operator=(poll&&) noexcept = default;
 
+    /// The registry of this poll: register sources through it.
+    /// @{
     mio::registry& registry() noexcept { return registry_; }
     const mio::registry& registry() const noexcept { return registry_; }
+    /// @}
 
     /// Clears `evs`, then blocks until at least one event arrives, or a
     /// signal interrupts the wait. Events that do not fit stay queued for
@@ -107,6 +118,14 @@ public:
     BOOST_FORCEINLINE void wait(events& evs, boost::system::error_code& ec) { wait(evs, std::nullopt, ec); }
 
     /// As wait(evs, timeout); sets `ec` instead of throwing.
+    ///
+    /// @par Errors
+    /// `errc::interrupted` (a signal), `EBADF` (closed), `EINVAL` (an
+    /// `evs` of capacity 0); `ec` is cleared when the wait returns events
+    /// or times out.
+    ///
+    /// @par Complexity
+    /// One system call; no allocation, no lock (epoll, kqueue).
     BOOST_FORCEINLINE void wait(events& evs, std::optional<std::chrono::nanoseconds> timeout,
         boost::system::error_code& ec)
     {
@@ -117,6 +136,7 @@ public:
     /// The OS selector handle (see registry::native_handle).
     native_handle_type native_handle() const noexcept { return registry_.native_handle(); }
 
+    /// Whether the selector is open (false after a move or a failed ec constructor).
     bool is_open() const noexcept { return registry_.is_open(); }
 
 private:

@@ -44,14 +44,21 @@ struct registry_access;
 /// does so), but deregister first when the handle may have been dup'ed.
 ///
 /// Move-only; a default-constructed or moved-from registry is closed.
+///
+/// @par Thread safety
+/// Every member is const and may be called from any thread, also while
+/// another thread waits on the poll.
 class registry
 {
 public:
+    /// The selector's OS handle type (`int` on POSIX).
     using native_handle_type = detail::selector::native_handle_type;
 
     /// A closed registry.
     registry() noexcept = default;
+    /// Takes over the handle; the source is left closed.
     registry(registry&&) noexcept = default;
+    /// Closes this handle and takes over the other's.
     registry& operator=(registry&&) noexcept = default;
 
     /// Registers `src` for `i` with token `t`.
@@ -66,6 +73,17 @@ public:
     }
 
     /// Registers `src` for `i` with token `t`; sets `ec` on failure.
+    ///
+    /// @par Requires
+    /// `Source` is an event source (is_event_source_v); a type that is not
+    /// fails to compile with a static_assert naming the three members.
+    ///
+    /// @par Errors
+    /// `EEXIST` already registered with this registry (or a clone),
+    /// `EBADF` a closed source or registry, `EPERM` (epoll) a regular file.
+    ///
+    /// @par Complexity
+    /// One system call on epoll and kqueue; no allocation.
     template <class Source>
     void register_(Source&& src, mio::token t, interest i,
         boost::system::error_code& ec) const
@@ -97,6 +115,13 @@ public:
 
     /// Changes the token and interest of a registered `src` and re-arms it,
     /// as the throwing overload; sets `ec`.
+    ///
+    /// @par Errors
+    /// `ENOENT` not registered with this registry, `EBADF` a closed source
+    /// or registry.
+    ///
+    /// @par Complexity
+    /// One system call on epoll and kqueue; no allocation.
     template <class Source>
     void reregister(Source&& src, mio::token t, interest i,
         boost::system::error_code& ec) const
@@ -117,6 +142,13 @@ public:
     }
 
     /// Removes `src`; sets `ec` on failure.
+    ///
+    /// @par Errors
+    /// `ENOENT` not registered with this registry, `EBADF` a closed source
+    /// or registry.
+    ///
+    /// @par Complexity
+    /// One system call on epoll and kqueue; no allocation.
     template <class Source>
     void deregister(Source&& src, boost::system::error_code& ec) const
     {
@@ -130,13 +162,15 @@ public:
     BOOST_MIO_DECL registry try_clone(
         const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
 
-    /// A new handle to the same registry; a closed one and `ec` on failure.
+    /// A new handle to the same registry; a closed one and `ec` on failure
+    /// (`EMFILE` when out of descriptors, `EBADF` for a closed registry).
     BOOST_MIO_DECL registry try_clone(boost::system::error_code& ec) const;
 
     /// The OS selector handle (the epoll or kqueue fd; on poll(2), the fd
     /// that interrupts its waits).
     native_handle_type native_handle() const noexcept { return selector_.native_handle(); }
 
+    /// Whether this registry holds an open selector handle.
     bool is_open() const noexcept { return selector_.is_open(); }
 
 private:

@@ -24,6 +24,12 @@ namespace mio {
 /// connections. Any `std::size_t` is valid, including 0 and SIZE_MAX: the
 /// library reserves none (the waker takes whichever token it is given).
 ///
+/// Regular and trivially copyable; `std::hash<boost::mio::token>` is
+/// specialised, so a token can key an unordered container.
+///
+/// @par Thread safety
+/// A value type: distinct objects, distinct threads.
+///
 /// @par Example
 /// @code
 /// constexpr boost::mio::token listener{0};
@@ -43,12 +49,15 @@ public:
     /// The wrapped value.
     constexpr std::size_t value() const noexcept { return value_; }
 
+    /// Compare the wrapped values. Complexity: constant.
+    /// @{
     friend constexpr bool operator==(token a, token b) noexcept { return a.value_ == b.value_; }
     friend constexpr bool operator!=(token a, token b) noexcept { return a.value_ != b.value_; }
     friend constexpr bool operator<(token a, token b) noexcept { return a.value_ < b.value_; }
     friend constexpr bool operator<=(token a, token b) noexcept { return a.value_ <= b.value_; }
     friend constexpr bool operator>(token a, token b) noexcept { return a.value_ > b.value_; }
     friend constexpr bool operator>=(token a, token b) noexcept { return a.value_ >= b.value_; }
+    /// @}
 
 private:
     std::size_t value_ = 0;
@@ -60,6 +69,9 @@ BOOST_MIO_DECL std::ostream& operator<<(std::ostream& os, token t);
 } // namespace mio
 } // namespace boost
 
+/// @cond BOOST_MIO_STD_HASH
+// Documented on boost::mio::token (Doxygen cannot place a specialisation
+// of a std template whose namespace it does not see).
 template <>
 struct std::hash<boost::mio::token>
 {
@@ -68,6 +80,7 @@ struct std::hash<boost::mio::token>
         return std::hash<std::size_t>{}(t.value());
     }
 };
+/// @endcond
 
 #if defined(BOOST_MIO_HEADER_ONLY)
 #  include <boost/mio/impl/token.ipp>

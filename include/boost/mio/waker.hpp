@@ -30,6 +30,9 @@ namespace mio {
 /// At most one live waker per poll, as in mio: a second reports
 /// boost::mio::error::waker_already_exists until the first is destroyed.
 /// Move-only; default-constructed closed.
+///
+/// @par Thread safety
+/// wake() may be called from any number of threads at once.
 class waker
 {
 public:
@@ -47,12 +50,19 @@ public:
     }
 
     /// Creates the waker; on failure sets `ec` and the waker is closed.
+    ///
+    /// @par Errors
+    /// boost::mio::error::waker_already_exists while another waker of the
+    /// same poll is alive; `EMFILE` when out of descriptors; `EBADF` for a
+    /// closed registry.
     waker(const registry& r, mio::token t, boost::system::error_code& ec)
     {
         impl_.open(detail::registry_access::get(r), t.value(), ec);
     }
 
+    /// Takes over the waker; the source is left closed.
     waker(waker&&) noexcept = default;
+    /// Closes this waker and takes over the other.
     waker& operator=(waker&&) noexcept = default;
 
     /// Wakes the poll. Thread-safe. @throws boost::system::system_error.
@@ -64,10 +74,16 @@ public:
     }
 
     /// Wakes the poll; sets `ec` on failure (`EBADF` if closed).
+    ///
+    /// @par Complexity
+    /// At most one system call, none while an earlier wake-up has not been
+    /// consumed by a wait; no allocation, no lock.
     void wake(boost::system::error_code& ec) const { impl_.wake(ec); }
 
+    /// Whether the waker is open (registered).
     bool is_open() const noexcept { return impl_.is_open(); }
 
+    /// The OS handle type of the waker.
     using native_handle_type = detail::selector_waker::native_handle_type;
 
     /// The OS handle behind the waker (the eventfd on epoll; backend-defined).

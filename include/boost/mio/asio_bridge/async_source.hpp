@@ -184,6 +184,7 @@ template <class Executor = boost::asio::any_io_executor>
 class basic_async_source
 {
 public:
+    /// The executor type handlers run on by default.
     using executor_type = Executor;
 
     /// Registers `src` for `i`; waits complete on `ex` by default.
@@ -214,6 +215,9 @@ public:
     {
     }
 
+    /// Cancels this object's waits (they complete with `operation_aborted`),
+    /// deregisters its source, then takes over `other`'s, as the move
+    /// constructor does.
     basic_async_source& operator=(basic_async_source&& other) noexcept
     {
         if (this != &other)
@@ -257,9 +261,11 @@ public:
         }
     }
 
+    /// The executor given to the constructor.
     executor_type get_executor() const noexcept { return executor_; }
 
 private:
+    /// @cond BOOST_MIO_PRIVATE (a private class that Doxygen would list)
     class initiate_async_wait
     {
     public:
@@ -300,6 +306,7 @@ private:
         executor_type executor_;
         std::shared_ptr<detail::source_state> state_;
     };
+    /// @endcond
 
     executor_type executor_;
     std::shared_ptr<detail::source_state> state_;

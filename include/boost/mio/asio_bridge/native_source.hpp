@@ -52,15 +52,19 @@ template <class AsioObject>
 class native_source
 {
 public:
+    /// The viewed Asio object's type.
     using object_type = AsioObject;
+    /// The Asio object's native handle type.
     using native_handle_type =
         std::decay_t<decltype(std::declval<AsioObject&>().native_handle())>;
 
+    /// A view of `object`, which must outlive the view's registrations.
     explicit native_source(AsioObject& object) noexcept : object_(&object) {}
 
     /// The Asio object viewed.
     AsioObject& object() const noexcept { return *object_; }
 
+    /// The Asio object's native handle.
     native_handle_type native_handle() const { return object_->native_handle(); }
 
     /// Switches the handle to non-blocking mode and registers it. Reports
@@ -85,12 +89,16 @@ public:
         }
     }
 
+    /// Event source member, called by registry::reregister: changes the
+    /// handle's registration (`ENOENT` if it is not registered).
     void reregister(const registry& r, mio::token t, interest i,
         boost::system::error_code& ec) const
     {
         as_fd().reregister(r, t, i, ec);
     }
 
+    /// Event source member, called by registry::deregister; the
+    /// non-blocking mode set by register_ is left as it is.
     void deregister(const registry& r, boost::system::error_code& ec) const
     {
         as_fd().deregister(r, ec);

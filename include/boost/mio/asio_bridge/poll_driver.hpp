@@ -299,6 +299,7 @@ template <class Executor = boost::asio::any_io_executor>
 class basic_poll_driver
 {
 public:
+    /// The executor type handlers run on by default.
     using executor_type = Executor;
 
     /// A stopped driver for `p` whose handler will run on `ex`.
@@ -329,6 +330,8 @@ public:
     {
     }
 
+    /// Stops this driver, then takes over `other`'s state as the move
+    /// constructor does.
     basic_poll_driver& operator=(basic_poll_driver&& other) noexcept
     {
         if (this != &other)
@@ -377,6 +380,7 @@ public:
     /// the poll's handle becomes unusable, e.g. the poll was closed.)
     bool is_started() const noexcept { return state_ && state_->is_started(); }
 
+    /// The executor given to the constructor.
     executor_type get_executor() const noexcept { return executor_; }
 
 private:

@@ -199,8 +199,11 @@ struct asio_counterpart<net::unix_datagram, Executor>
 ///
 /// @par Example
 /// @code
-/// acceptor.async_accept([&](error_code ec, tcp::socket s) {
-///     boost::mio::net::tcp_stream stream = boost::mio::asio_bridge::to_mio(std::move(s), ec);
+/// acceptor.async_accept([&](boost::system::error_code ec, tcp::socket s) {
+///     if (ec) return;                   // the accept failed: nothing to convert
+///     boost::system::error_code convert_ec;
+///     boost::mio::net::tcp_stream stream = boost::mio::asio_bridge::to_mio(std::move(s), convert_ec);
+///     if (convert_ec) return;           // s still owns its handle
 ///     ...
 /// });
 /// @endcode

@@ -29,9 +29,8 @@ namespace net {
 /// new event to come for it: retry it yourself (on closing a connection,
 /// on a wait timeout), as the tutorial's "Running out of descriptors" shows.
 ///
-/// Inherited: accept (both overloads), local_endpoint, take_error,
-/// native_handle, release, close, is_open, set_nonblocking and the
-/// event-source members.
+/// The members that all sockets share (take_error, native_handle, close,
+/// ...) are documented below with the others.
 ///
 /// @par Example
 /// @code
@@ -51,6 +50,70 @@ class tcp_listener
     using base = mio::detail::listener_socket<boost::asio::ip::tcp, tcp_stream>;
 
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The Asio protocol: `boost::asio::ip::tcp`.
+    using protocol_type = boost::asio::ip::tcp;
+    /// The Asio endpoint type of this socket's addresses.
+    using endpoint_type = boost::asio::ip::tcp::endpoint;
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+    /// @copydoc boost::mio::net::tcp_stream::take_error(const boost::source_location&) const
+    boost::system::error_code take_error(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::take_error(boost::system::error_code&) const
+    boost::system::error_code take_error(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(const boost::source_location&) const
+    endpoint_type local_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(boost::system::error_code&) const
+    endpoint_type local_endpoint(boost::system::error_code& ec) const;
+    /// The listen(2) backlog of bind().
+    static constexpr int backlog = 1024;
+    /// Accepts one pending connection: the new stream (O_NONBLOCK |
+    /// O_CLOEXEC, not registered anywhere) and its peer's address, read back
+    /// exactly.
+    /// @par Errors
+    /// `would_block` when none is pending (accept until then on every
+    /// readable event); `EMFILE` / `ENFILE` when out of descriptors: the
+    /// connection stays queued and no new event will announce it, so retry
+    /// before every wait (tutorial, section 11); `ECONNABORTED` for a client
+    /// that gave up while queued.
+    /// @throws boost::system::system_error for any of them.
+    /// @par Complexity
+    /// One system call; no allocation.
+    std::pair<tcp_stream, endpoint_type> accept(const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// As the overload above, but reports failure through `ec` instead of throwing.
+    std::pair<tcp_stream, endpoint_type> accept(boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::set_ttl(std::uint32_t, const boost::source_location&)
+    void set_ttl(std::uint32_t ttl, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_ttl(std::uint32_t, boost::system::error_code&)
+    void set_ttl(std::uint32_t ttl, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::ttl(const boost::source_location&) const
+    std::uint32_t ttl(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::ttl(boost::system::error_code&) const
+    std::uint32_t ttl(boost::system::error_code& ec) const;
+#endif
+
     /// A closed listener.
     tcp_listener() noexcept = default;
 
@@ -70,6 +133,7 @@ public:
         detail::throw_error(ec, "bind", loc);
         return l;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static tcp_listener bind(const endpoint_type& local,
         boost::system::error_code& ec);
 

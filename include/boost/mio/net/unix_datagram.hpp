@@ -31,10 +31,7 @@ namespace net {
 /// `ENAMETOOLONG`, never a shortened name; a '\0' inside a filesystem path
 /// is `EINVAL`).
 ///
-/// Inherited (both overloads each): connect, send, send_to, receive,
-/// receive_from, peek, peek_from, shutdown, local_endpoint, peer_endpoint,
-/// take_error, native_handle, release, close, is_open, set_nonblocking
-/// and the event-source members. Datagrams behave as for udp_socket:
+/// Every operation has both overloads. Datagrams behave as for udp_socket:
 /// zero-length datagrams are 0 bytes, no error; truncation reports
 /// boost::asio::error::message_size; a datagram is sent whole or not at
 /// all (up to 1024 buffers). A datagram from an unbound socket has an empty
@@ -47,6 +44,93 @@ class unix_datagram
     using if_path = mio::detail::enable_if_unix_path_t<T>;
 
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The Asio protocol: `boost::asio::local::datagram_protocol`.
+    using protocol_type = boost::asio::local::datagram_protocol;
+    /// The Asio endpoint type of this socket's addresses.
+    using endpoint_type = boost::asio::local::datagram_protocol::endpoint;
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+    /// @copydoc boost::mio::net::tcp_stream::take_error(const boost::source_location&) const
+    boost::system::error_code take_error(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::take_error(boost::system::error_code&) const
+    boost::system::error_code take_error(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(const boost::source_location&) const
+    endpoint_type local_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(boost::system::error_code&) const
+    endpoint_type local_endpoint(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::peer_endpoint(const boost::source_location&) const
+    endpoint_type peer_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::peer_endpoint(boost::system::error_code&) const
+    endpoint_type peer_endpoint(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::shutdown(net::shutdown_type, const boost::source_location&)
+    void shutdown(net::shutdown_type what, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::shutdown(net::shutdown_type, boost::system::error_code&)
+    void shutdown(net::shutdown_type what, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::connect(const endpoint_type&, const boost::source_location&)
+    void connect(const endpoint_type& peer, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::connect(const endpoint_type&, boost::system::error_code&)
+    void connect(const endpoint_type& peer, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::send(const ConstBufferSequence&, const boost::source_location&)
+    template <class ConstBufferSequence>
+    std::size_t send(const ConstBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::send(const ConstBufferSequence&, boost::system::error_code&)
+    template <class ConstBufferSequence>
+    std::size_t send(const ConstBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::send_to(const ConstBufferSequence&, const endpoint_type&, const boost::source_location&)
+    template <class ConstBufferSequence>
+    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::send_to(const ConstBufferSequence&, const endpoint_type&, boost::system::error_code&)
+    template <class ConstBufferSequence>
+    std::size_t send_to(const ConstBufferSequence& buffers, const endpoint_type& to, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::receive(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::size_t receive(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::receive(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::size_t receive(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::peek(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::peek(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::receive_from(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::receive_from(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> receive_from(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::udp_socket::peek_from(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::udp_socket::peek_from(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::pair<std::size_t, endpoint_type> peek_from(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+#endif
+
     /// A closed socket.
     unix_datagram() noexcept = default;
 
@@ -62,6 +146,7 @@ public:
         detail::throw_error(ec, "bind", loc);
         return s;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static unix_datagram bind(const endpoint_type& local,
         boost::system::error_code& ec);
 
@@ -75,6 +160,7 @@ public:
         detail::throw_error(ec, "bind", loc);
         return s;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class Path, if_path<Path> = 0>
     static unix_datagram bind(const Path& path, boost::system::error_code& ec)
     {
@@ -92,6 +178,7 @@ public:
         detail::throw_error(ec, "unbound", loc);
         return s;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static unix_datagram unbound(boost::system::error_code& ec);
 
     /// Two connected, unnamed sockets (socketpair).
@@ -104,6 +191,7 @@ public:
         detail::throw_error(ec, "pair", loc);
         return p;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static std::pair<unix_datagram, unix_datagram> pair(
         boost::system::error_code& ec);
 
@@ -117,6 +205,7 @@ public:
         connect(path, ec);
         detail::throw_error(ec, "connect", loc);
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class Path, if_path<Path> = 0>
     void connect(const Path& path, boost::system::error_code& ec)
     {
@@ -138,6 +227,7 @@ public:
         detail::throw_error(ec, "send_to", loc);
         return n;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class ConstBufferSequence, class Path, if_path<Path> = 0>
     std::size_t send_to(const ConstBufferSequence& buffers, const Path& path,
         boost::system::error_code& ec)

@@ -31,9 +31,8 @@ namespace net {
 /// event to come for it: retry it yourself (on closing a connection, on a
 /// wait timeout), as the tutorial's "Running out of descriptors" shows.
 ///
-/// Inherited: accept (both overloads; a connecting peer is usually
-/// unnamed, an empty path), local_endpoint, take_error, native_handle,
-/// release, close, is_open, set_nonblocking and the event-source members.
+/// accept() reports a connecting peer that is unnamed (the usual case) as
+/// an empty path.
 ///
 /// @par Example
 /// @code
@@ -48,6 +47,51 @@ class unix_listener
     using if_path = mio::detail::enable_if_unix_path_t<T>;
 
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The Asio protocol: `boost::asio::local::stream_protocol`.
+    using protocol_type = boost::asio::local::stream_protocol;
+    /// The Asio endpoint type of this socket's addresses.
+    using endpoint_type = boost::asio::local::stream_protocol::endpoint;
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+    /// @copydoc boost::mio::net::tcp_stream::take_error(const boost::source_location&) const
+    boost::system::error_code take_error(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::take_error(boost::system::error_code&) const
+    boost::system::error_code take_error(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(const boost::source_location&) const
+    endpoint_type local_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(boost::system::error_code&) const
+    endpoint_type local_endpoint(boost::system::error_code& ec) const;
+    /// The listen(2) backlog of bind().
+    static constexpr int backlog = 1024;
+    /// @copydoc boost::mio::net::tcp_listener::accept(const boost::source_location&)
+    std::pair<unix_stream, endpoint_type> accept(const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_listener::accept(boost::system::error_code&)
+    std::pair<unix_stream, endpoint_type> accept(boost::system::error_code& ec);
+#endif
+
     /// A closed listener.
     unix_listener() noexcept = default;
 
@@ -65,6 +109,7 @@ public:
         detail::throw_error(ec, "bind", loc);
         return l;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static unix_listener bind(const endpoint_type& local,
         boost::system::error_code& ec);
 
@@ -81,6 +126,7 @@ public:
         detail::throw_error(ec, "bind", loc);
         return l;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class Path, if_path<Path> = 0>
     static unix_listener bind(const Path& path, boost::system::error_code& ec)
     {

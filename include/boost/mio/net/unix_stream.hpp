@@ -30,11 +30,8 @@ namespace net {
 /// O_CLOEXEC; writes never raise SIGPIPE (a write after the peer closed
 /// reports `EPIPE`).
 ///
-/// Inherited: read_some, write_some, peek (both overloads, any Asio buffer
-/// sequence), shutdown, local_endpoint, peer_endpoint, take_error,
-/// native_handle, release, close, is_open, set_nonblocking and the
-/// event-source members. Like tcp_stream, an Asio SyncReadStream and
-/// SyncWriteStream.
+/// Like tcp_stream, an Asio SyncReadStream and SyncWriteStream; read_some,
+/// write_some and peek take any Asio buffer sequence.
 ///
 /// Names: a filesystem path, or with a leading '\0' a Linux abstract name;
 /// up to 107 bytes as input. Names read back from the OS are exact, up to
@@ -48,6 +45,71 @@ class unix_stream
     using if_path = mio::detail::enable_if_unix_path_t<T>;
 
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The Asio protocol: `boost::asio::local::stream_protocol`.
+    using protocol_type = boost::asio::local::stream_protocol;
+    /// The Asio endpoint type of this socket's addresses.
+    using endpoint_type = boost::asio::local::stream_protocol::endpoint;
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+    /// @copydoc boost::mio::net::tcp_stream::take_error(const boost::source_location&) const
+    boost::system::error_code take_error(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::take_error(boost::system::error_code&) const
+    boost::system::error_code take_error(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(const boost::source_location&) const
+    endpoint_type local_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::local_endpoint(boost::system::error_code&) const
+    endpoint_type local_endpoint(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::peer_endpoint(const boost::source_location&) const
+    endpoint_type peer_endpoint(const boost::source_location& loc = BOOST_CURRENT_LOCATION) const;
+    /// @copydoc boost::mio::net::tcp_stream::peer_endpoint(boost::system::error_code&) const
+    endpoint_type peer_endpoint(boost::system::error_code& ec) const;
+    /// @copydoc boost::mio::net::tcp_stream::shutdown(net::shutdown_type, const boost::source_location&)
+    void shutdown(net::shutdown_type what, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::shutdown(net::shutdown_type, boost::system::error_code&)
+    void shutdown(net::shutdown_type what, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::read_some(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::read_some(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::peek(const MutableBufferSequence&, const boost::source_location&)
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::peek(const MutableBufferSequence&, boost::system::error_code&)
+    template <class MutableBufferSequence>
+    std::size_t peek(const MutableBufferSequence& buffers, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::write_some(const ConstBufferSequence&, const boost::source_location&)
+    template <class ConstBufferSequence>
+    std::size_t write_some(const ConstBufferSequence& buffers, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::write_some(const ConstBufferSequence&, boost::system::error_code&)
+    template <class ConstBufferSequence>
+    std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec);
+#endif
+
     /// A closed stream.
     unix_stream() noexcept = default;
 
@@ -66,6 +128,7 @@ public:
         detail::throw_error(ec, "connect", loc);
         return s;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static unix_stream connect(const endpoint_type& peer,
         boost::system::error_code& ec);
 
@@ -82,6 +145,7 @@ public:
         detail::throw_error(ec, "connect", loc);
         return s;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class Path, if_path<Path> = 0>
     static unix_stream connect(const Path& path, boost::system::error_code& ec)
     {
@@ -99,6 +163,7 @@ public:
         detail::throw_error(ec, "pair", loc);
         return p;
     }
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     BOOST_MIO_DECL static std::pair<unix_stream, unix_stream> pair(boost::system::error_code& ec);
 
 private:

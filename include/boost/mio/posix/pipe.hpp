@@ -42,6 +42,33 @@ namespace posix {
 class sender : public mio::detail::pipe_end
 {
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+#endif
+
     /// A closed sender.
     sender() noexcept = default;
 
@@ -62,6 +89,7 @@ public:
         return n;
     }
 
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class ConstBufferSequence>
     std::size_t write_some(const ConstBufferSequence& buffers, boost::system::error_code& ec)
     {
@@ -93,6 +121,33 @@ private:
 class receiver : public mio::detail::pipe_end
 {
 public:
+#if defined(BOOST_MIO_DOXYGEN)
+    // Declared for the reference only: the members come from a detail::
+    // base and are documented here, where the user meets them.
+    /// The OS handle type: `int` on POSIX (`SOCKET` on Windows).
+    using native_handle_type = int;
+    /// @copydoc boost::mio::net::tcp_stream::native_handle()
+    native_handle_type native_handle() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::is_open()
+    bool is_open() const noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::release()
+    native_handle_type release() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close()
+    void close() noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::close(boost::system::error_code&)
+    void close(boost::system::error_code& ec) noexcept;
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, const boost::source_location&)
+    void set_nonblocking(bool on, const boost::source_location& loc = BOOST_CURRENT_LOCATION);
+    /// @copydoc boost::mio::net::tcp_stream::set_nonblocking(bool, boost::system::error_code&)
+    void set_nonblocking(bool on, boost::system::error_code& ec);
+    /// @copydoc boost::mio::net::tcp_stream::register_
+    /// @{
+    void register_(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void reregister(const registry& r, mio::token t, interest i, boost::system::error_code& ec) const;
+    void deregister(const registry& r, boost::system::error_code& ec) const;
+    /// @}
+#endif
+
     /// A closed receiver.
     receiver() noexcept = default;
 
@@ -112,6 +167,7 @@ public:
         return n;
     }
 
+    /// As the overload above, but reports failure through `ec` instead of throwing.
     template <class MutableBufferSequence>
     std::size_t read_some(const MutableBufferSequence& buffers, boost::system::error_code& ec)
     {
@@ -140,7 +196,9 @@ private:
 /// The two ends of a new pipe.
 struct pipe_ends
 {
+    /// The write end.
     posix::sender sender;
+    /// The read end.
     posix::receiver receiver;
 };
 

@@ -35,10 +35,17 @@ namespace posix {
 class source_fd
 {
 public:
+    /// A view of `fd`; nothing is checked until registration (a bad fd
+    /// reports `EBADF` then).
     explicit source_fd(int fd) noexcept : fd_(fd) {}
 
+    /// The viewed fd.
     int native_handle() const noexcept { return fd_; }
 
+    /// Event source members, called by registry::register_, reregister and deregister (use
+    /// those); they register the fd itself. Errors as the registry's:
+    /// `EEXIST`, `ENOENT`, `EBADF`, `EPERM` (epoll: a regular file).
+    /// @{
     void register_(const registry& r, mio::token t, interest i,
         boost::system::error_code& ec) const
     {
@@ -53,6 +60,7 @@ public:
     {
         mio::detail::registry_access::get(r).deregister(fd_, nullptr, ec);
     }
+    /// @}
 
 private:
     int fd_;
