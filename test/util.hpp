@@ -26,6 +26,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 #if defined(_WIN32)
 #  include <windows.h>
@@ -90,6 +91,17 @@ inline bool is_nonblocking(int fd)
     return flags >= 0 && (flags & O_NONBLOCK) != 0;
 }
 #endif
+
+// Whether a selector or waker handle is "none": -1 on POSIX, a null
+// HANDLE on Windows.
+template <class Handle>
+bool is_no_handle(Handle h)
+{
+    if constexpr (std::is_pointer_v<Handle>)
+        return h == nullptr;
+    else
+        return h == -1;
+}
 
 // Whether this Windows program runs under Wine (its ntdll exports
 // wine_get_version). Tests name each place where Wine differs from
