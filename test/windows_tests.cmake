@@ -14,3 +14,19 @@ set(BOOST_MIO_POSIX_ONLY_TESTS
 foreach(name IN LISTS BOOST_MIO_POSIX_ONLY_TESTS)
   list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
 endforeach()
+
+# Not ported to Windows yet (they build on POSIX-only helpers: pipes,
+# posix::source_fd, Unix sockets, signals, rlimits, fork, the examples'
+# signalfd loop, Asio's posix::stream_descriptor in the bridge). Each is
+# work still to do, not a Windows limitation: see doc/design.md, "Windows".
+set(BOOST_MIO_NOT_YET_ON_WINDOWS
+  registry event_source short_read stress_threads net_bad_input net_close_on_drop
+  net_sync_algorithms throwing_overloads zero_alloc mio_all
+  example_demo examples_http examples_net
+  asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
+  asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source asio_bridge_poll_driver
+  asio_bridge_transfer
+)
+foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
+  list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
+endforeach()
