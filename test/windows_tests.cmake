@@ -20,7 +20,7 @@ endforeach()
 # signalfd loop, Asio's posix::stream_descriptor in the bridge). Each is
 # work still to do, not a Windows limitation: see doc/design.md, "Windows".
 set(BOOST_MIO_NOT_YET_ON_WINDOWS
-  registry event_source short_read stress_threads net_bad_input net_close_on_drop
+  event_source short_read stress_threads net_bad_input net_close_on_drop
   net_sync_algorithms throwing_overloads zero_alloc mio_all
   example_demo examples_http examples_net
   asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
