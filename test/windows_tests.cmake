@@ -21,7 +21,7 @@ endforeach()
 # work still to do, not a Windows limitation: see doc/design.md, "Windows".
 set(BOOST_MIO_NOT_YET_ON_WINDOWS
   event_source short_read stress_threads net_bad_input net_close_on_drop
-  net_sync_algorithms throwing_overloads zero_alloc mio_all
+  net_sync_algorithms throwing_overloads zero_alloc
   example_demo examples_http examples_net
   asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
   asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source asio_bridge_poll_driver
