@@ -11,6 +11,7 @@
 
 #define BOOST_TEST_MODULE event
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <limits>
 #include <sstream>
@@ -330,16 +331,7 @@ BOOST_AUTO_TEST_CASE(real_event_from_a_pipe)
 {
     boost::mio::poll p;
     boost::mio::events evs(4);
-#if defined(_WIN32) // no pipes: a socket
-    auto sender = boost::mio::net::udp_socket::bind(
-        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
-    struct
-    {
-        boost::mio::net::udp_socket& sender;
-    } ends{sender};
-#else
-    auto ends = boost::mio::posix::make_pipe();
-#endif
+    auto ends = mio_test::make_byte_channel();
     p.registry().register_(ends.sender, token(5), boost::mio::interest::writable);
     p.wait(evs, mio_test::event_timeout);
     BOOST_TEST_REQUIRE(evs.size() == 1u);

@@ -11,6 +11,7 @@
 
 #define BOOST_TEST_MODULE interest
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -109,16 +110,7 @@ BOOST_AUTO_TEST_CASE(every_combination_is_a_registrable_interest)
 {
     // Each non-empty combination is accepted by a real registration.
     boost::mio::poll p;
-#if defined(_WIN32) // no pipes: a socket
-    auto bound = boost::mio::net::udp_socket::bind(
-        boost::asio::ip::udp::endpoint(boost::asio::ip::address_v4::loopback(), 0));
-    struct
-    {
-        boost::mio::net::udp_socket& receiver;
-    } ends{bound};
-#else
-    auto ends = boost::mio::posix::make_pipe();
-#endif
+    auto ends = mio_test::make_byte_channel();
     const interest all[] = {interest::readable, interest::writable, interest::priority,
         interest::readable | interest::writable, interest::readable | interest::priority,
         interest::writable | interest::priority,
