@@ -21,6 +21,7 @@ namespace mio_test {
 
 #if defined(_WIN32)
 using byte_sender = boost::mio::net::tcp_stream;
+using byte_receiver = boost::mio::net::tcp_stream;
 
 struct byte_channel
 {
@@ -35,6 +36,7 @@ inline byte_channel make_byte_channel()
 }
 #else
 using byte_sender = boost::mio::posix::sender;
+using byte_receiver = boost::mio::posix::receiver;
 using byte_channel = boost::mio::posix::pipe_ends;
 
 inline byte_channel make_byte_channel()

@@ -24,7 +24,7 @@ set(BOOST_MIO_NOT_YET_ON_WINDOWS
   net_sync_algorithms throwing_overloads zero_alloc
   example_demo examples_http examples_net
   asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
-  asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source asio_bridge_poll_driver
+  asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source
   asio_bridge_transfer
 )
 foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
