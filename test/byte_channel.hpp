@@ -23,16 +23,17 @@ namespace mio_test {
 using byte_sender = boost::mio::net::tcp_stream;
 using byte_receiver = boost::mio::net::tcp_stream;
 
+// In posix::pipe_ends' order, so that `auto [tx, rx]` reads the same.
 struct byte_channel
 {
-    boost::mio::net::tcp_stream receiver;
     boost::mio::net::tcp_stream sender;
+    boost::mio::net::tcp_stream receiver;
 };
 
 inline byte_channel make_byte_channel()
 {
     tcp_pair pair = make_tcp_pair();
-    return {std::move(pair.server), std::move(pair.client)};
+    return {std::move(pair.client), std::move(pair.server)};
 }
 #else
 using byte_sender = boost::mio::posix::sender;
