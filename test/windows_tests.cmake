@@ -31,3 +31,29 @@ set(BOOST_MIO_NOT_YET_ON_WINDOWS
 foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
   list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
 endforeach()
+
+# The POSIX-only headers say so on Windows, in one line each, not a wall of
+# errors: compiling one of them must fail with its own message (and the
+# control, the umbrella header, must compile).
+foreach(pair IN ITEMS "net/unix_stream.hpp|Unix-domain sockets are POSIX only"
+                      "net/unix_listener.hpp|Unix-domain sockets are POSIX only"
+                      "net/unix_datagram.hpp|Unix-domain sockets are POSIX only"
+                      "posix/pipe.hpp|posix::pipe is POSIX only"
+                      "posix/source_fd.hpp|posix::source_fd is POSIX only")
+  string(REPLACE "|" ";" pair "${pair}")
+  list(GET pair 0 header)
+  list(GET pair 1 message)
+  string(REPLACE "/" "_" name "${header}")
+  string(REPLACE ".hpp" "" name "${name}")
+  add_test(NAME windows_posix_only_${name}
+    COMMAND ${CMAKE_CXX_COMPILER} -std=c++17 -fsyntax-only -x c++
+      -I${PROJECT_SOURCE_DIR}/include -idirafter ${BOOST_MIO_BOOST_INCLUDE_DIR}
+      -include boost/mio/${header} /dev/null)
+  set_tests_properties(windows_posix_only_${name} PROPERTIES
+    PASS_REGULAR_EXPRESSION "#error \"boost/mio/${header}: ${message}\"" TIMEOUT 120)
+endforeach()
+add_test(NAME windows_posix_only_control
+  COMMAND ${CMAKE_CXX_COMPILER} -std=c++17 -fsyntax-only -x c++
+    -I${PROJECT_SOURCE_DIR}/include -idirafter ${BOOST_MIO_BOOST_INCLUDE_DIR}
+    -D_WIN32_WINNT=0x0602 -DWIN32_LEAN_AND_MEAN -include boost/mio.hpp /dev/null)
+set_tests_properties(windows_posix_only_control PROPERTIES TIMEOUT 120)
