@@ -1,5 +1,6 @@
 //
-// example/event_loop.hpp: a poll that runs until SIGINT or SIGTERM.
+// example/event_loop.hpp: a poll that runs until SIGINT or SIGTERM (on
+// Windows: Ctrl+C, Ctrl+Break or the console closing).
 //
 // Distributed under the Boost Software License, Version 1.0.
 // (See accompanying file LICENSE_1_0.txt or copy at
@@ -9,7 +10,9 @@
 // poll (under the largest token, out of the servers' way), so a server
 // leaves its loop at a clean point and exits 0 instead of being interrupted
 // anywhere. Construct it before starting any thread: the blocked mask is
-// per thread and inherited by threads created later.
+// per thread and inherited by threads created later. Windows has no
+// signalfd: there a console control handler wakes the poll through a
+// waker registered under the same token.
 
 #ifndef BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP
 #define BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP
@@ -23,12 +26,30 @@
 #include <iostream>
 #include <limits>
 #include <optional>
-#include <sys/signalfd.h>
-#include <unistd.h>
+#if defined(_WIN32)
+#  include <windows.h>
+#else
+#  include <sys/signalfd.h>
+#  include <unistd.h>
+#endif
 
 class event_loop
 {
 public:
+#if defined(_WIN32)
+    event_loop() : stop_(poll_.registry(), stop_token)
+    {
+        waker_to_stop() = &stop_;
+        if (!::SetConsoleCtrlHandler(&on_console_event, TRUE))
+            throw boost::system::system_error(static_cast<int>(::GetLastError()),
+                boost::system::system_category(), "SetConsoleCtrlHandler");
+    }
+    ~event_loop()
+    {
+        ::SetConsoleCtrlHandler(&on_console_event, FALSE);
+        waker_to_stop() = nullptr;
+    }
+#else
     event_loop()
     {
         sigset_t set;
@@ -42,6 +63,7 @@ public:
             boost::mio::interest::readable);
     }
     ~event_loop() { ::close(signal_fd_); }
+#endif
     event_loop(const event_loop&) = delete;
     event_loop& operator=(const event_loop&) = delete;
 
@@ -88,7 +110,25 @@ private:
     static constexpr boost::mio::token stop_token{std::numeric_limits<std::size_t>::max()};
 
     boost::mio::poll poll_;
+#if defined(_WIN32)
+    // Runs on a thread of its own; waking is thread-safe.
+    static BOOL WINAPI on_console_event(DWORD)
+    {
+        boost::system::error_code ignored;
+        if (const boost::mio::waker* w = waker_to_stop())
+            w->wake(ignored);
+        return TRUE;
+    }
+    static const boost::mio::waker*& waker_to_stop()
+    {
+        static const boost::mio::waker* w = nullptr;
+        return w;
+    }
+
+    boost::mio::waker stop_;
+#else
     int signal_fd_ = -1;
+#endif
 };
 
 #endif // BOOST_MIO_EXAMPLE_EVENT_LOOP_HPP

@@ -270,7 +270,11 @@ private:
         if (now != cached_at)
         {
             std::tm tm{};
+#if defined(_WIN32)
+            ::gmtime_s(&tm, &now); // gmtime_r's thread-safe counterpart there
+#else
             ::gmtime_r(&now, &tm);
+#endif
             char b[64];
             std::strftime(b, sizeof b, "Date: %a, %d %b %Y %H:%M:%S GMT\r\n", &tm);
             line = b;

@@ -43,19 +43,20 @@ static_assert(noexcept(std::declval<poll_driver&>().stop()));
 
 namespace {
 
-// `n` pipes, receivers registered with `poll` under tokens 0..n-1.
+// `n` byte channels (pipes on POSIX), receivers registered with `poll`
+// under tokens 0..n-1.
 struct pipes
 {
     pipes(mio::poll& poll, std::size_t n)
     {
         for (std::size_t i = 0; i < n; ++i)
         {
-            ends.push_back(mio::posix::make_pipe());
+            ends.push_back(mio_test::make_byte_channel());
             poll.registry().register_(ends.back().receiver, mio::token(i),
                 mio::interest::readable);
         }
     }
-    std::vector<mio::posix::pipe_ends> ends;
+    std::vector<mio_test::byte_channel> ends;
 };
 
 } // namespace
@@ -292,7 +293,7 @@ BOOST_AUTO_TEST_CASE(stop_never_closes_the_poll)
 {
     asio::io_context ioc;
     mio::poll poll;
-    const int fd = poll.native_handle();
+    const auto fd = poll.native_handle();
     for (int i = 0; i < 3; ++i)
     {
         poll_driver driver(ioc.get_executor(), poll);

@@ -19,10 +19,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/mio/posix/pipe.hpp>
+#include "byte_channel.hpp"
 
 #include <atomic>
-#include <fcntl.h>
+#if !defined(_WIN32)
+#  include <fcntl.h>
+#endif
 #include <chrono>
 #include <cstddef>
 #include <string>
@@ -135,7 +137,7 @@ private:
 };
 
 // Reads `r` until would_block; returns the bytes read (eof stops too).
-inline std::string drain(boost::mio::posix::receiver& r, bool* eof = nullptr)
+inline std::string drain(mio_test::byte_receiver& r, bool* eof = nullptr)
 {
     std::string out;
     for (;;)
@@ -152,17 +154,26 @@ inline std::string drain(boost::mio::posix::receiver& r, bool* eof = nullptr)
     return out;
 }
 
+#if defined(_WIN32)
+// True while `h` (a poll's completion port) is an open handle of this process.
+inline bool fd_is_open(void* h)
+{
+    ::DWORD flags = 0;
+    return ::GetHandleInformation(h, &flags) != 0;
+}
+#else
 // True while `fd` is an open descriptor of this process.
 inline bool fd_is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
+#endif
 
-inline void write_byte(boost::mio::posix::sender& s, char c = 'x')
+inline void write_byte(mio_test::byte_sender& s, char c = 'x')
 {
     BOOST_REQUIRE_EQUAL(s.write_some(boost::asio::buffer(&c, 1)), 1u);
 }
 
 // The same from a thread other than the test's own (an io_context worker, a
 // writer thread): a failure is recorded in `failures`, never asserted here.
-inline void write_byte(boost::mio::posix::sender& s, mio_test::thread_failures& failures,
+inline void write_byte(mio_test::byte_sender& s, mio_test::thread_failures& failures,
     char c = 'x')
 {
     boost::system::error_code ec;

@@ -11,6 +11,7 @@
 
 #define BOOST_TEST_MODULE event
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <limits>
 #include <sstream>
@@ -215,6 +216,73 @@ BOOST_AUTO_TEST_CASE(prints_every_flag)
     BOOST_TEST(str(event::from_native(all)) == "event{token=9, WRITABLE | ERROR | WRITE_CLOSED}");
 }
 
+#elif defined(BOOST_MIO_BACKEND_IOCP)
+
+static_assert(std::is_same_v<native_type, boost::mio::detail::iocp_event>);
+
+namespace {
+
+namespace afd = boost::mio::detail::afd;
+
+native_type native(std::uint32_t flags, std::uint64_t tok = 7)
+{
+    return native_type{static_cast<std::size_t>(tok), flags};
+}
+
+native_type native_readable(std::uint64_t tok) { return native(afd::poll_receive, tok); }
+native_type native_writable(std::uint64_t tok) { return native(afd::poll_send, tok); }
+native_type native_read_closed(std::uint64_t tok) { return native(afd::poll_disconnect, tok); }
+bool native_says_writable(const native_type& e) { return (e.flags & afd::poll_send) != 0; }
+
+} // namespace
+
+// The flag mapping is mio's (src/sys/windows/event.rs): an abort (reset)
+// closes both directions without being an error; a failed connect is
+// everything, error included.
+BOOST_AUTO_TEST_CASE(readiness_flags_map_as_in_mio)
+{
+    const event& in = event::from_native(native(afd::poll_receive));
+    BOOST_TEST(in.is_readable());
+    BOOST_TEST(!in.is_writable());
+    BOOST_TEST(!in.is_read_closed());
+    BOOST_TEST(!in.is_error());
+    BOOST_TEST(!in.is_priority());
+
+    BOOST_TEST(event::from_native(native(afd::poll_accept)).is_readable());
+
+    const event& out = event::from_native(native(afd::poll_send));
+    BOOST_TEST(out.is_writable());
+    BOOST_TEST(!out.is_readable());
+    BOOST_TEST(!out.is_write_closed());
+
+    const event& fin = event::from_native(native(afd::poll_disconnect));
+    BOOST_TEST(fin.is_readable());
+    BOOST_TEST(fin.is_read_closed());
+    BOOST_TEST(!fin.is_write_closed());
+    BOOST_TEST(!fin.is_error());
+
+    const event& reset = event::from_native(native(afd::poll_abort));
+    BOOST_TEST(reset.is_read_closed());
+    BOOST_TEST(reset.is_write_closed());
+    BOOST_TEST(!reset.is_error());
+
+    const event& refused = event::from_native(native(afd::poll_connect_fail));
+    BOOST_TEST(refused.is_error());
+    BOOST_TEST(refused.is_writable());
+    BOOST_TEST(refused.is_write_closed());
+
+    const event& urgent = event::from_native(native(afd::poll_receive_expedited));
+    BOOST_TEST(urgent.is_priority());
+    BOOST_TEST(urgent.is_readable());
+}
+
+BOOST_AUTO_TEST_CASE(prints_every_flag)
+{
+    const native_type all = native(afd::poll_connect_fail | afd::poll_receive_expedited, 9);
+    BOOST_TEST(str(event::from_native(all))
+        == "event{token=9, READABLE | WRITABLE | ERROR | READ_CLOSED | WRITE_CLOSED | PRIORITY}");
+}
+
 #else
 #  error "test/event.cpp: write this backend's native events and its flag mapping test"
 #endif
@@ -263,7 +331,7 @@ BOOST_AUTO_TEST_CASE(real_event_from_a_pipe)
 {
     boost::mio::poll p;
     boost::mio::events evs(4);
-    auto ends = boost::mio::posix::make_pipe();
+    auto ends = mio_test::make_byte_channel();
     p.registry().register_(ends.sender, token(5), boost::mio::interest::writable);
     p.wait(evs, mio_test::event_timeout);
     BOOST_TEST_REQUIRE(evs.size() == 1u);

@@ -11,6 +11,7 @@
 
 #define BOOST_TEST_MODULE events
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <iterator>
 #include <set>
@@ -47,13 +48,13 @@ static_assert(noexcept(std::declval<const events&>().end()));
 
 namespace {
 
-// `n` pipes, each with one byte waiting.
-std::vector<boost::mio::posix::pipe_ends> readable_pipes(std::size_t n)
+// `n` byte channels (pipes on POSIX), each with one byte waiting.
+std::vector<mio_test::byte_channel> readable_pipes(std::size_t n)
 {
-    std::vector<boost::mio::posix::pipe_ends> pipes;
+    std::vector<mio_test::byte_channel> pipes;
     for (std::size_t i = 0; i < n; ++i)
     {
-        pipes.push_back(boost::mio::posix::make_pipe());
+        pipes.push_back(mio_test::make_byte_channel());
         const char byte = 'x';
         BOOST_REQUIRE(pipes.back().sender.write_some(boost::asio::buffer(&byte, 1)) == 1u);
     }

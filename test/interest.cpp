@@ -11,6 +11,7 @@
 
 #define BOOST_TEST_MODULE interest
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -109,7 +110,7 @@ BOOST_AUTO_TEST_CASE(every_combination_is_a_registrable_interest)
 {
     // Each non-empty combination is accepted by a real registration.
     boost::mio::poll p;
-    auto ends = boost::mio::posix::make_pipe();
+    auto ends = mio_test::make_byte_channel();
     const interest all[] = {interest::readable, interest::writable, interest::priority,
         interest::readable | interest::writable, interest::readable | interest::priority,
         interest::writable | interest::priority,

@@ -27,11 +27,17 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <vector>
 #include <thread>
-#include <unistd.h>
+#if defined(_WIN32)
+#  include <winsock2.h>
+#  include <ws2tcpip.h>
+#  include <windows.h>
+#else
+#  include <sys/socket.h>
+#  include <sys/un.h>
+#  include <unistd.h>
+#endif
 
 namespace mio_test {
 
@@ -65,27 +71,39 @@ class refusing_port
 public:
     refusing_port()
     {
+#if defined(_WIN32)
+        using length = int;
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        BOOST_REQUIRE(fd_ != INVALID_SOCKET);
+#else
+        using length = socklen_t;
         fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         BOOST_REQUIRE(fd_ >= 0);
+#endif
         const tcp::endpoint ep = local_v4();
-        BOOST_REQUIRE(::bind(fd_, ep.data(), static_cast<socklen_t>(ep.size())) == 0);
+        BOOST_REQUIRE(::bind(fd_, ep.data(), static_cast<length>(ep.size())) == 0);
         tcp::endpoint bound;
-        socklen_t len = static_cast<socklen_t>(bound.capacity());
+        length len = static_cast<length>(bound.capacity());
         BOOST_REQUIRE(::getsockname(fd_, bound.data(), &len) == 0);
-        bound.resize(len);
+        bound.resize(static_cast<std::size_t>(len));
         endpoint_ = bound;
     }
+#if defined(_WIN32)
+    ~refusing_port() { ::closesocket(fd_); }
+#else
     ~refusing_port() { ::close(fd_); }
+#endif
     refusing_port(const refusing_port&) = delete;
     refusing_port& operator=(const refusing_port&) = delete;
 
     tcp::endpoint endpoint() const { return endpoint_; }
 
 private:
-    int fd_ = -1;
+    net::tcp_stream::native_handle_type fd_;
     tcp::endpoint endpoint_;
 };
 
+#if !defined(_WIN32)
 // An abstract Unix name unique to this process and `tag`.
 inline std::string abstract_name(const std::string& tag)
 {
@@ -140,19 +158,27 @@ inline void raw_connect(int fd, const std::string& name)
     BOOST_REQUIRE_MESSAGE(::connect(fd, reinterpret_cast<::sockaddr*>(&addr), len) == 0,
         "connect: " << std::strerror(errno));
 }
+#endif
 
 inline expected_event read_closed(std::size_t t) { expected_event e{mio::token(t)}; e.read_closed = true; return e; }
 inline expected_event write_closed(std::size_t t) { expected_event e{mio::token(t)}; e.write_closed = true; return e; }
 inline expected_event error_event(std::size_t t) { expected_event e{mio::token(t)}; e.error = true; return e; }
 inline expected_event priority(std::size_t t) { expected_event e{mio::token(t)}; e.priority = true; e.readable = true; return e; }
 
-// Every socket the library creates: O_NONBLOCK and O_CLOEXEC.
+// Every socket the library creates: O_NONBLOCK and O_CLOEXEC. On Windows:
+// not inheritable (the blocking mode of a socket cannot be read back there).
 template <class Socket>
 void check_fresh_socket(const Socket& s)
 {
     BOOST_TEST(s.is_open());
+#if defined(_WIN32)
+    ::DWORD flags = 0;
+    BOOST_TEST(::GetHandleInformation(reinterpret_cast<::HANDLE>(s.native_handle()), &flags));
+    BOOST_TEST((flags & HANDLE_FLAG_INHERIT) == 0u);
+#else
     BOOST_TEST(is_nonblocking(s.native_handle()));
     BOOST_TEST(is_cloexec(s.native_handle()));
+#endif
 }
 
 // Reads until read_some reports `end`, failing on any other error.
@@ -364,14 +390,19 @@ std::string read_exactly(mio::poll& p, mio::events& evs, Stream& s, std::size_t 
 }
 
 // Closes with an RST instead of a FIN: SO_LINGER with a zero timeout.
-inline void set_linger_zero(int fd)
+inline void set_linger_zero(net::tcp_stream::native_handle_type fd)
 {
     ::linger l{1, 0};
-    BOOST_REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) == 0);
+    BOOST_REQUIRE(::setsockopt(fd, SOL_SOCKET, SO_LINGER, reinterpret_cast<const char*>(&l),
+                      sizeof(l)) == 0);
 }
 
 // SIGPIPE's default disposition (terminate), unblocked: a send that raised
-// it would kill the test program instead of passing silently.
+// it would kill the test program instead of passing silently. Windows has
+// no SIGPIPE: a send on a closed connection only reports an error there.
+#if defined(_WIN32)
+inline void restore_default_sigpipe() {}
+#else
 inline void restore_default_sigpipe()
 {
     struct sigaction sa;
@@ -383,6 +414,7 @@ inline void restore_default_sigpipe()
     sigaddset(&set, SIGPIPE);
     BOOST_REQUIRE(::pthread_sigmask(SIG_UNBLOCK, &set, nullptr) == 0);
 }
+#endif
 
 // A connected TCP pair on loopback: client (connected, writable seen) and
 // the accepted server side. Neither stays registered.

@@ -15,7 +15,9 @@
 #include "net_util.hpp"
 
 #include <set>
-#include <sys/socket.h>
+#if !defined(_WIN32) // net_util.hpp has Winsock there
+#  include <sys/socket.h>
+#endif
 #include <type_traits>
 #include <vector>
 
@@ -75,10 +77,10 @@ BOOST_AUTO_TEST_CASE(bind_sets_reuse_address)
     auto l = net::tcp_listener::bind(local_v4());
     int on = 0;
     socklen_t len = sizeof(on);
-    BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_REUSEADDR, &on, &len) == 0);
+    BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&on), &len) == 0);
     BOOST_TEST(on == 1);
     int listening = 0;
-    BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) == 0);
+    BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_ACCEPTCONN, reinterpret_cast<char*>(&listening), &len) == 0);
     BOOST_TEST(listening == 1);
 }
 

@@ -14,7 +14,9 @@
 #include "net_util.hpp"
 
 #include <array>
-#include <sys/socket.h>
+#if !defined(_WIN32) // net_util.hpp has Winsock there
+#  include <sys/socket.h>
+#endif
 #include <type_traits>
 
 using namespace mio_test;
@@ -26,7 +28,11 @@ static_assert(std::is_nothrow_move_constructible_v<net::tcp_stream>);
 static_assert(std::is_nothrow_move_assignable_v<net::tcp_stream>);
 static_assert(!std::is_copy_constructible_v<net::tcp_stream>);
 static_assert(mio::is_event_source_v<net::tcp_stream>);
+#if defined(_WIN32)
+static_assert(std::is_same_v<net::tcp_stream::native_handle_type, SOCKET>);
+#else
 static_assert(std::is_same_v<net::tcp_stream::native_handle_type, int>);
+#endif
 static_assert(std::is_same_v<net::tcp_stream::endpoint_type, tcp::endpoint>);
 
 namespace {
@@ -183,7 +189,10 @@ BOOST_AUTO_TEST_CASE(connect_to_refusing_port_reports_error_event_and_take_error
     BOOST_TEST(!s.take_error());
 #else
     BOOST_TEST(s.take_error() == boost::asio::error::connection_refused);
-    BOOST_TEST(!s.take_error()); // reading SO_ERROR clears it
+    // Reading SO_ERROR clears it (Windows documents the same; Wine 8.0
+    // keeps a refused connect's error).
+    if (!running_under_wine())
+        BOOST_TEST(!s.take_error());
 #endif
     s.peer_endpoint(ec);
     BOOST_TEST(ec == boost::asio::error::not_connected);
@@ -200,6 +209,9 @@ BOOST_AUTO_TEST_CASE(read_before_data_would_block_after_connect)
     BOOST_TEST(is_would_block(ec));
 }
 
+// AFD reports nothing for a local shutdown (mio leaves these two tests out
+// on Windows: "client read closed events are not triggered").
+#if !defined(BOOST_MIO_BACKEND_IOCP)
 BOOST_AUTO_TEST_CASE(shutdown_receive_gives_read_closed_and_eof)
 {
     auto pair = make_tcp_pair();
@@ -215,6 +227,19 @@ BOOST_AUTO_TEST_CASE(shutdown_receive_gives_read_closed_and_eof)
     // Writing still works after closing the receiving side.
     BOOST_TEST(pair.client.write_some(asio::buffer(data1)) == data1.size());
 }
+#endif
+
+// Under Wine 8.0 the FIN that follows data is reported (AFD_POLL_DISCONNECT)
+// only once that data was read: the first event is readable alone. Windows
+// reports the FIN as it arrives, as epoll does.
+inline void expect_data_and_read_closed(mio::poll& p, mio::events& evs, std::size_t t)
+{
+    expected_event e = readable(t);
+    if (!running_under_wine())
+        e.read_closed = true;
+    expect_events(p, evs, {e});
+}
+
 
 BOOST_AUTO_TEST_CASE(shutdown_send_fails_writes_and_peer_sees_eof)
 {
@@ -227,11 +252,12 @@ BOOST_AUTO_TEST_CASE(shutdown_send_fails_writes_and_peer_sees_eof)
     pair.client.shutdown(net::shutdown_type::send);
     boost::system::error_code ec;
     BOOST_TEST(pair.client.write_some(asio::buffer(data2), ec) == 0u);
+#if defined(_WIN32)
+    BOOST_TEST(ec == boost::asio::error::shut_down); // WSAESHUTDOWN, as Asio reports it
+#else
     BOOST_TEST(ec == boost::asio::error::broken_pipe);
-
-    expected_event e = readable(2);
-    e.read_closed = true;
-    expect_events(p, evs, {e});
+#endif
+    expect_data_and_read_closed(p, evs, 2);
     char buf[32];
     BOOST_TEST(pair.server.read_some(asio::buffer(buf)) == data1.size());
     BOOST_TEST(pair.server.read_some(asio::buffer(buf), ec) == 0u);
@@ -240,6 +266,7 @@ BOOST_AUTO_TEST_CASE(shutdown_send_fails_writes_and_peer_sees_eof)
     BOOST_TEST(pair.server.write_some(asio::buffer(data2)) == data2.size());
 }
 
+#if !defined(BOOST_MIO_BACKEND_IOCP) // a local shutdown: see above
 BOOST_AUTO_TEST_CASE(shutdown_both_gives_write_closed)
 {
     restore_default_sigpipe();
@@ -258,6 +285,8 @@ BOOST_AUTO_TEST_CASE(shutdown_both_gives_write_closed)
     pair.client.write_some(asio::buffer(data2), ec);
     BOOST_TEST(ec == boost::asio::error::broken_pipe);
 }
+
+#endif
 
 BOOST_AUTO_TEST_CASE(peer_shutdown_send_gives_read_closed)
 {
@@ -279,9 +308,7 @@ BOOST_AUTO_TEST_CASE(peer_close_after_write_delivers_data_then_eof)
     p.registry().register_(pair.client, token(3), interest::readable);
     BOOST_TEST(pair.server.write_some(asio::buffer("\1\2\3\4", 4)) == 4u);
     pair.server.close();
-    expected_event e = readable(3);
-    e.read_closed = true;
-    expect_events(p, evs, {e});
+    expect_data_and_read_closed(p, evs, 3);
     char buf[10];
     BOOST_TEST(pair.client.read_some(asio::buffer(buf)) == 4u);
     BOOST_TEST(std::string(buf, 4) == std::string("\1\2\3\4", 4));
@@ -301,7 +328,11 @@ BOOST_AUTO_TEST_CASE(reset_by_peer_gives_error_event_and_connection_reset)
     pair.server.close(); // unread data and linger 0: an RST
     expected_event e = read_closed(1);
     e.write_closed = true;
+#if !defined(BOOST_MIO_BACKEND_IOCP)
+    // AFD says AFD_POLL_ABORT, which mio maps to both closed flags but not
+    // to an error (only a failed connect is one).
     e.error = true;
+#endif
     expect_readiness(p, evs, e);
     char buf[16];
     boost::system::error_code ec;
@@ -312,10 +343,16 @@ BOOST_AUTO_TEST_CASE(reset_by_peer_gives_error_event_and_connection_reset)
     // file. A BSD kernel leaves the error for this read, as epoll does.
     BOOST_TEST(ec == boost::asio::error::eof);
 #else
-    BOOST_TEST(ec == boost::asio::error::connection_reset);
+    // Wine 8.0 reads a reset connection as closed (eof); Windows, as Linux,
+    // reports the reset (WSAECONNRESET).
+    if (running_under_wine())
+        BOOST_TEST(ec == boost::asio::error::eof);
+    else
+        BOOST_TEST(ec == boost::asio::error::connection_reset);
 #endif
 }
 
+#if !defined(BOOST_MIO_BACKEND_IOCP) // a reset is no error event there (above)
 BOOST_AUTO_TEST_CASE(take_error_reports_reset_once)
 {
     auto pair = make_tcp_pair();
@@ -332,6 +369,7 @@ BOOST_AUTO_TEST_CASE(take_error_reports_reset_once)
     // a BSD kernel leaves it for take_error(), as epoll does.
     BOOST_TEST(!pair.client.take_error());
 }
+#endif
 
 #if defined(BOOST_MIO_BACKEND_EPOLL) // kqueue has no priority filter
 BOOST_AUTO_TEST_CASE(out_of_band_data_is_a_priority_event)
@@ -462,13 +500,14 @@ BOOST_AUTO_TEST_CASE(release_and_from_native_keep_the_socket)
 BOOST_AUTO_TEST_CASE(move_transfers_ownership)
 {
     auto pair = make_tcp_pair();
-    const int fd = pair.client.native_handle();
+    const auto fd = pair.client.native_handle();
     net::tcp_stream moved(std::move(pair.client));
     BOOST_TEST(!pair.client.is_open());
     BOOST_TEST(moved.native_handle() == fd);
     const int before = count_open_fds();
     moved = std::move(pair.server); // closes the client socket
-    BOOST_TEST(count_open_fds() == before - 1);
+    if (handle_counts_work())
+        BOOST_TEST(count_open_fds() == before - 1);
     BOOST_TEST(!pair.server.is_open());
 }
 

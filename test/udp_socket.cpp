@@ -14,8 +14,10 @@
 #include "net_util.hpp"
 
 #include <array>
-#include <netinet/in.h>
-#include <sys/socket.h>
+#if !defined(_WIN32) // net_util.hpp has Winsock there
+#  include <netinet/in.h>
+#  include <sys/socket.h>
+#endif
 #include <type_traits>
 
 using namespace mio_test;
@@ -172,7 +174,15 @@ BOOST_AUTO_TEST_CASE(unconnected_socket_send_needs_an_address)
     auto s2 = net::udp_socket::bind(udp_local_v4());
     boost::system::error_code ec;
     s1.send(asio::buffer(data1), ec);
+#if defined(_WIN32)
+    // Windows documents WSAENOTCONN; Wine 8.0 says WSAEINVAL.
+    if (running_under_wine())
+        BOOST_TEST(ec == boost::asio::error::invalid_argument);
+    else
+        BOOST_TEST(ec == boost::asio::error::not_connected);
+#else
     BOOST_TEST(ec == boost::system::errc::destination_address_required);
+#endif
     s1.peer_endpoint(ec);
     BOOST_TEST(ec == boost::asio::error::not_connected);
     // Receiving works unconnected, without the sender's address.
@@ -313,7 +323,7 @@ BOOST_AUTO_TEST_CASE(options_set_and_read_back)
     BOOST_TEST(s6.multicast_loop_v6());
     int v6only = -1;
     socklen_t len = sizeof(v6only);
-    BOOST_REQUIRE(::getsockopt(s6.native_handle(), IPPROTO_IPV6, IPV6_V6ONLY, &v6only, &len) == 0);
+    BOOST_REQUIRE(::getsockopt(s6.native_handle(), IPPROTO_IPV6, IPV6_V6ONLY, reinterpret_cast<char*>(&v6only), &len) == 0);
     BOOST_TEST(s6.only_v6() == (v6only != 0));
     s.only_v6(ec); // not an IPv6 socket
     BOOST_TEST(ec.failed());
@@ -333,7 +343,7 @@ BOOST_AUTO_TEST_CASE(multicast_v4_on_loopback)
     // Send through the loopback interface (IP_MULTICAST_IF has no member).
     ::in_addr iface{};
     iface.s_addr = htonl(lo.to_uint());
-    BOOST_REQUIRE(::setsockopt(tx.native_handle(), IPPROTO_IP, IP_MULTICAST_IF, &iface,
+    BOOST_REQUIRE(::setsockopt(tx.native_handle(), IPPROTO_IP, IP_MULTICAST_IF, reinterpret_cast<const char*>(&iface),
                       sizeof(iface)) == 0);
     p.registry().register_(rx, token(1), interest::readable);
     const udp::endpoint to(group, rx.local_endpoint().port());

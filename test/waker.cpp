@@ -82,11 +82,11 @@ BOOST_AUTO_TEST_CASE(every_member_runs_once)
     events evs(4);
     waker closed;
     BOOST_TEST(!closed.is_open());
-    BOOST_TEST(closed.native_handle() == -1);
+    BOOST_TEST(mio_test::is_no_handle(closed.native_handle()));
 
     waker w(p.registry(), token(10));
     BOOST_TEST(w.is_open());
-    BOOST_TEST(w.native_handle() >= 0);
+    BOOST_TEST(!mio_test::is_no_handle(w.native_handle()));
     w.wake();
     expect_waker_event(p, evs, token(10));
     error_code ec = make_error_code(boost::system::errc::io_error);
@@ -224,7 +224,11 @@ BOOST_AUTO_TEST_CASE(second_waker_reports_waker_already_exists)
     waker w3(clone, token(3), ec);
     BOOST_TEST((ec == error::waker_already_exists));
     expect_system_error([&] { waker w(clone, token(3)); }, error::waker_already_exists);
-    BOOST_TEST(mio_test::count_open_fds() == fds + 1, "only the clone's fd; no eventfd leaked");
+    // A clone of an IOCP selector shares its port: no handle of its own.
+    const int clone_handles = boost::mio::current_backend == boost::mio::backend::iocp ? 0 : 1;
+    if (mio_test::handle_counts_work())
+        BOOST_TEST(mio_test::count_open_fds() == fds + clone_handles,
+            "only the clone's fd; no eventfd leaked");
 
     // Moving the first keeps the slot taken.
     waker moved = std::move(*w1);
@@ -404,7 +408,10 @@ BOOST_AUTO_TEST_CASE(stress_no_lost_wakeup_with_two_free_running_producers)
 // stalls the producer, and the test fails after 5 s instead of hanging.
 BOOST_AUTO_TEST_CASE(stress_every_wake_is_followed_by_an_event)
 {
-    constexpr std::uint64_t rounds = 20000;
+    // Under Wine every completion packet is a round trip through
+    // wineserver (about a millisecond on a loaded machine), so fewer rounds
+    // fit the 20 s bound there.
+    const std::uint64_t rounds = mio_test::running_under_wine() ? 2000 : 20000;
     poll p;
     events evs(4);
     const waker w(p.registry(), token(2));

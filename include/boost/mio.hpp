@@ -26,10 +26,12 @@
 #include <boost/mio/net/tcp_listener.hpp>
 #include <boost/mio/net/tcp_stream.hpp>
 #include <boost/mio/net/udp_socket.hpp>
-#include <boost/mio/net/unix_datagram.hpp>
-#include <boost/mio/net/unix_listener.hpp>
-#include <boost/mio/net/unix_stream.hpp>
-#include <boost/mio/posix/pipe.hpp>
-#include <boost/mio/posix/source_fd.hpp>
+#if !defined(_WIN32) // POSIX only: each says so on Windows
+#  include <boost/mio/net/unix_datagram.hpp>
+#  include <boost/mio/net/unix_listener.hpp>
+#  include <boost/mio/net/unix_stream.hpp>
+#  include <boost/mio/posix/pipe.hpp>
+#  include <boost/mio/posix/source_fd.hpp>
+#endif
 
 #endif // BOOST_MIO_HPP

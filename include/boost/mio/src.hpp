@@ -31,13 +31,20 @@
 #include <boost/mio/impl/registry.ipp>
 #include <boost/mio/impl/token.ipp>
 #include BOOST_MIO_DETAIL_SELECTOR_IPP // the backend's, chosen in detail/selector.hpp
-#include <boost/mio/detail/impl/posix_ops.ipp>
-#include <boost/mio/detail/impl/socket_ops.ipp>
+#if defined(_WIN32)
+#  include <boost/mio/detail/impl/afd.ipp>
+#  include <boost/mio/detail/impl/win_socket_ops.ipp>
+#else
+#  include <boost/mio/detail/impl/posix_ops.ipp>
+#  include <boost/mio/detail/impl/socket_ops.ipp>
+#endif
 #include <boost/mio/net/impl/tcp_listener.ipp>
 #include <boost/mio/net/impl/tcp_stream.ipp>
 #include <boost/mio/net/impl/udp_socket.ipp>
-#include <boost/mio/net/impl/unix_datagram.ipp>
-#include <boost/mio/net/impl/unix_listener.ipp>
-#include <boost/mio/net/impl/unix_stream.ipp>
+#if !defined(_WIN32)
+#  include <boost/mio/net/impl/unix_datagram.ipp>
+#  include <boost/mio/net/impl/unix_listener.ipp>
+#  include <boost/mio/net/impl/unix_stream.ipp>
+#endif
 
 #endif // BOOST_MIO_SRC_HPP

@@ -18,9 +18,11 @@
 #include <boost/mio/net/tcp_listener.hpp>
 #include <boost/mio/net/tcp_stream.hpp>
 #include <boost/mio/net/udp_socket.hpp>
-#include <boost/mio/net/unix_datagram.hpp>
-#include <boost/mio/net/unix_listener.hpp>
-#include <boost/mio/net/unix_stream.hpp>
+#if !defined(_WIN32)
+#  include <boost/mio/net/unix_datagram.hpp>
+#  include <boost/mio/net/unix_listener.hpp>
+#  include <boost/mio/net/unix_stream.hpp>
+#endif
 #include <boost/asio/basic_datagram_socket.hpp>
 #include <boost/asio/basic_socket_acceptor.hpp>
 #include <boost/asio/basic_stream_socket.hpp>
@@ -122,6 +124,7 @@ struct mio_counterpart<boost::asio::basic_datagram_socket<boost::asio::ip::udp, 
 {
     using type = net::udp_socket;
 };
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
 template <class Ex>
 struct mio_counterpart<boost::asio::basic_stream_socket<boost::asio::local::stream_protocol, Ex>>
 {
@@ -138,6 +141,7 @@ struct mio_counterpart<
 {
     using type = net::unix_datagram;
 };
+#endif
 
 template <class MioSocket, class Executor>
 struct asio_counterpart
@@ -158,6 +162,7 @@ struct asio_counterpart<net::udp_socket, Executor>
 {
     using type = boost::asio::basic_datagram_socket<boost::asio::ip::udp, Executor>;
 };
+#if !defined(_WIN32)
 template <class Executor>
 struct asio_counterpart<net::unix_stream, Executor>
 {
@@ -175,6 +180,7 @@ struct asio_counterpart<net::unix_datagram, Executor>
     using type =
         boost::asio::basic_datagram_socket<boost::asio::local::datagram_protocol, Executor>;
 };
+#endif
 
 } // namespace detail
 

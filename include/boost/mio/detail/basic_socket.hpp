@@ -173,21 +173,21 @@ protected:
         if constexpr (is_single_buffer_v<ConstBufferSequence, const_buffer>)
         {
             const const_buffer b(buffers);
-            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
+            return this->do_io(interest::writable, ec, [&](socket_handle fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::send(fd, b.data(), b.size(), to, to_len, ec);
             });
         }
         else
         {
             iovec_array<const_buffer> iov(buffers);
-            return this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
+            return this->do_io(interest::writable, ec, [&](socket_handle fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
             });
         }
     }
 
 private:
-    using address_getter = void (*)(int, ::sockaddr*, std::size_t*, boost::system::error_code&) noexcept;
+    using address_getter = void (*)(socket_handle, ::sockaddr*, std::size_t*, boost::system::error_code&) noexcept;
 
     endpoint_type read_endpoint(address_getter get, boost::system::error_code& ec) const
     {

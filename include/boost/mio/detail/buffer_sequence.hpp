@@ -16,10 +16,10 @@
 #define BOOST_MIO_DETAIL_BUFFER_SEQUENCE_HPP
 
 #include <boost/mio/detail/config.hpp>
+#include <boost/mio/detail/socket_types.hpp>
 #include <boost/asio/buffer.hpp>
 #include <cstddef>
 #include <type_traits>
-#include <sys/uio.h>
 
 namespace boost {
 namespace mio {
@@ -58,7 +58,7 @@ public:
                 break;
             }
             iov_[count_].iov_base = const_cast<void*>(static_cast<const void*>(b.data()));
-            iov_[count_].iov_len = b.size();
+            iov_[count_].iov_len = static_cast<decltype(io_vec::iov_len)>(b.size());
             total_ += b.size();
             ++count_;
         }
@@ -67,14 +67,14 @@ public:
     iovec_array(const iovec_array&) = delete;
     iovec_array& operator=(const iovec_array&) = delete;
 
-    ::iovec* data() noexcept { return iov_; }
+    io_vec* data() noexcept { return iov_; }
     std::size_t count() const noexcept { return count_; }
     std::size_t total_size() const noexcept { return total_; }
     // Whether every non-empty buffer of the sequence is in the array.
     bool complete() const noexcept { return complete_; }
 
 private:
-    ::iovec iov_[Capacity];
+    io_vec iov_[Capacity];
     std::size_t count_ = 0;
     std::size_t total_ = 0;
     bool complete_ = true;

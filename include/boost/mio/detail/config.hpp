@@ -9,7 +9,9 @@
 //  - default: a compiled library (libboost_mio); BOOST_MIO_DECL marks the
 //    out-of-line functions exported from it (hidden visibility elsewhere);
 //  - BOOST_MIO_HEADER_ONLY: every .ipp is included by its header and
-//    BOOST_MIO_DECL becomes `inline`.
+//    BOOST_MIO_DECL becomes `inline`;
+//  - on Windows the library is static unless BOOST_MIO_DYN_LINK (set by
+//    CMake for a shared build) asks for dllexport/dllimport.
 
 #ifndef BOOST_MIO_DETAIL_CONFIG_HPP
 #define BOOST_MIO_DETAIL_CONFIG_HPP
@@ -18,6 +20,11 @@
 
 #if defined(BOOST_MIO_HEADER_ONLY)
 #  define BOOST_MIO_DECL inline
+#elif defined(_WIN32) && !defined(BOOST_MIO_DYN_LINK) && !defined(BOOST_ALL_DYN_LINK)
+// A static library on Windows: nothing crosses a DLL boundary (a
+// dllimport declaration would ask the linker for __imp_ symbols that a
+// static library does not have). ELF needs no such distinction.
+#  define BOOST_MIO_DECL
 #elif defined(BOOST_MIO_SOURCE)
 #  define BOOST_MIO_DECL BOOST_SYMBOL_EXPORT
 #else

@@ -63,7 +63,7 @@ public:
     }
     void connect(const endpoint_type& peer, boost::system::error_code& ec)
     {
-        this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) {
+        this->do_io(interest::writable, ec, [&](socket_handle fd, boost::system::error_code& ec) {
             socket_ops::connect(fd, peer.data(), peer.size(), ec);
         });
     }
@@ -213,7 +213,7 @@ private:
                     return 0;
                 }
                 return this->do_io(interest::writable, ec,
-                    [&](int fd, boost::system::error_code& ec) {
+                    [&](socket_handle fd, boost::system::error_code& ec) {
                         return socket_ops::send(fd, iov.data(), iov.count(), to, to_len, ec);
                     });
             });
@@ -226,7 +226,7 @@ private:
         std::size_t* from_len, boost::system::error_code& ec)
     {
         return with_iovecs<boost::asio::mutable_buffer>(buffers, [&](auto& iov) {
-            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+            return this->do_io(interest::readable, ec, [&](socket_handle fd, boost::system::error_code& ec) {
                 return socket_ops::recv_from(fd, iov.data(), iov.count(), flags, from, from_len, ec);
             });
         });

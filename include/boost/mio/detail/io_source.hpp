@@ -17,8 +17,13 @@
 #define BOOST_MIO_DETAIL_IO_SOURCE_HPP
 
 #include <boost/mio/detail/config.hpp>
-#include <boost/mio/detail/posix_ops.hpp>
 #include <boost/mio/detail/selector.hpp>
+#include <boost/mio/detail/socket_types.hpp>
+#if defined(_WIN32)
+#  include <boost/mio/detail/win_handle_ops.hpp>
+#else
+#  include <boost/mio/detail/posix_ops.hpp>
+#endif
 #include <boost/mio/detail/throw_error.hpp>
 #include <boost/mio/registry.hpp>
 #include <boost/asio/error.hpp>
@@ -36,20 +41,21 @@ public:
     using native_handle_type = selector::handle_type;
 
     native_handle_type native_handle() const noexcept { return fd_; }
-    bool is_open() const noexcept { return fd_ >= 0; }
+    bool is_open() const noexcept { return is_valid_handle(fd_); }
 
-    /// Gives up ownership: returns the handle (or -1) and leaves this closed.
-    /// The handle stays registered with any poll it was registered with.
-    native_handle_type release() noexcept { return std::exchange(fd_, -1); }
+    /// Gives up ownership: returns the handle (or -1, INVALID_SOCKET on
+    /// Windows) and leaves this closed. The handle stays registered with
+    /// any poll it was registered with.
+    native_handle_type release() noexcept { return std::exchange(fd_, invalid_socket_handle); }
 
     /// Closes the handle (and with it every registration). Closing a closed
     /// object does nothing (as with Asio's close()).
     void close() noexcept
     {
-        if (fd_ >= 0)
+        if (is_valid_handle(fd_))
         {
             state().on_close(fd_);
-            posix_ops::close(std::exchange(fd_, -1));
+            handle_ops::close(std::exchange(fd_, invalid_socket_handle));
         }
     }
     void close(boost::system::error_code& ec) noexcept
@@ -69,7 +75,7 @@ public:
     }
     void set_nonblocking(bool on, boost::system::error_code& ec)
     {
-        posix_ops::set_nonblocking(fd_, on, ec);
+        handle_ops::set_nonblocking(fd_, on, ec);
     }
 
     // The event source members. A closed object reports EBADF (from the
@@ -91,10 +97,14 @@ public:
 
 protected:
     io_source() noexcept = default;
-    explicit io_source(native_handle_type fd) noexcept : fd_(fd < 0 ? -1 : fd) {}
+    explicit io_source(native_handle_type fd) noexcept
+        : fd_(is_valid_handle(fd) ? fd : invalid_socket_handle)
+    {
+    }
 
     io_source(io_source&& other) noexcept
-        : source_state(std::move(other.state())), fd_(std::exchange(other.fd_, -1))
+        : source_state(std::move(other.state())),
+          fd_(std::exchange(other.fd_, invalid_socket_handle))
     {
     }
     io_source& operator=(io_source&& other) noexcept
@@ -103,7 +113,7 @@ protected:
         {
             close();
             state() = std::move(other.state());
-            fd_ = std::exchange(other.fd_, -1);
+            fd_ = std::exchange(other.fd_, invalid_socket_handle);
         }
         return *this;
     }
@@ -131,12 +141,12 @@ protected:
         }
     }
 
-    // Takes over a handle just opened by socket_ops or posix_ops (-1 stays
-    // closed).
+    // Takes over a handle just opened by socket_ops or posix_ops (an
+    // invalid one leaves this closed).
     void adopt(native_handle_type fd) noexcept
     {
         close();
-        fd_ = fd < 0 ? -1 : fd;
+        fd_ = is_valid_handle(fd) ? fd : invalid_socket_handle;
     }
 
 private:
@@ -156,7 +166,7 @@ private:
     const source_state& state() const noexcept { return *this; }
     source_state& state() noexcept { return *this; }
 
-    native_handle_type fd_ = -1;
+    native_handle_type fd_ = invalid_socket_handle;
 };
 
 } // namespace detail

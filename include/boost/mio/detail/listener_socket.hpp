@@ -57,7 +57,7 @@ public:
     {
         endpoint_type peer;
         std::size_t len = peer.capacity();
-        const int accepted = this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) {
+        const socket_handle accepted = this->do_io(interest::readable, ec, [&](socket_handle fd, boost::system::error_code& ec) {
             return socket_ops::accept(fd, peer.data(), &len, ec);
         });
         if (ec)

@@ -136,6 +136,11 @@ BOOST_MIO_DECL bool is_nonblocking(int fd, boost::system::error_code& ec) noexce
 BOOST_MIO_DECL void make_pipe(int fds[2], boost::system::error_code& ec) noexcept;
 
 } // namespace posix_ops
+
+// What io_source calls to close a handle and switch its blocking mode:
+// these on POSIX, win_handle_ops.hpp's on Windows.
+namespace handle_ops = posix_ops;
+
 } // namespace detail
 } // namespace mio
 } // namespace boost

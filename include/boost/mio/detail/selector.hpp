@@ -19,7 +19,8 @@
 // The contract every backend meets (what mio's src/sys/mod.rs writes down):
 //
 //  selector (move-only, default-constructed closed)
-//    handle_type                  the OS handle of a source (int on POSIX)
+//    handle_type                  the OS handle of a source (int on POSIX,
+//                                 SOCKET on Windows: detail/socket_types.hpp)
 //    native_handle_type           the selector's own handle
 //    kind                         a boost::mio::backend constant
 //    void open(error_code&)                         create the OS selector, CLOEXEC
@@ -112,8 +113,13 @@
 #  define BOOST_MIO_BACKEND_NAME "kqueue"
 #  define BOOST_MIO_DETAIL_SELECTOR_IPP <boost/mio/detail/impl/kqueue_selector.ipp>
 #  include <boost/mio/detail/kqueue_selector.hpp>
-#else
-#  error "Boost.Mio: the IOCP backend is not written yet"
+#elif defined(BOOST_MIO_BACKEND_IOCP)
+#  if !defined(_WIN32)
+#    error "Boost.Mio: the IOCP backend is Windows only"
+#  endif
+#  define BOOST_MIO_BACKEND_NAME "iocp"
+#  define BOOST_MIO_DETAIL_SELECTOR_IPP <boost/mio/detail/impl/iocp_selector.ipp>
+#  include <boost/mio/detail/iocp_selector.hpp>
 #endif
 
 namespace boost {
@@ -135,6 +141,11 @@ using selector = kqueue_selector;
 using selector_waker = kqueue_waker;
 using native_event_ops = kevent_ops;
 using source_state = kqueue_source_state; // stateless on a BSD kernel
+#elif defined(BOOST_MIO_BACKEND_IOCP)
+using selector = iocp_selector;
+using selector_waker = iocp_waker;
+using native_event_ops = iocp_event_ops;
+using source_state = iocp_source_state;
 #endif
 
 } // namespace detail

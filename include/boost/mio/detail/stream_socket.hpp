@@ -101,7 +101,7 @@ protected:
     {
         this->adopt(socket_ops::open(ep.protocol().family(), ep.protocol().type(), ec));
         if (!ec)
-            this->do_io(interest::writable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
+            this->do_io(interest::writable, ec, [&](socket_handle fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 socket_ops::connect(fd, ep.data(), ep.size(), ec);
             });
         if (ec)
@@ -117,14 +117,14 @@ private:
         if constexpr (is_single_buffer_v<MutableBufferSequence, mutable_buffer>)
         {
             const mutable_buffer b(buffers);
-            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
+            return this->do_io(interest::readable, ec, [&](socket_handle fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::recv(fd, b.data(), b.size(), flags, ec);
             });
         }
         else
         {
             iovec_array<mutable_buffer> iov(buffers);
-            return this->do_io(interest::readable, ec, [&](int fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
+            return this->do_io(interest::readable, ec, [&](socket_handle fd, boost::system::error_code& ec) BOOST_MIO_LAMBDA_FORCEINLINE {
                 return socket_ops::recv(fd, iov.data(), iov.count(), iov.total_size(), flags, ec);
             });
         }

@@ -9,6 +9,10 @@
 #ifndef BOOST_MIO_NET_UNIX_LISTENER_HPP
 #define BOOST_MIO_NET_UNIX_LISTENER_HPP
 
+#if defined(_WIN32)
+#  error "boost/mio/net/unix_listener.hpp: Unix-domain sockets are POSIX only"
+#else
+
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/listener_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
@@ -145,5 +149,7 @@ private:
 #if defined(BOOST_MIO_HEADER_ONLY)
 #  include <boost/mio/net/impl/unix_listener.ipp>
 #endif
+
+#endif // _WIN32
 
 #endif // BOOST_MIO_NET_UNIX_LISTENER_HPP

@@ -9,6 +9,10 @@
 #ifndef BOOST_MIO_NET_UNIX_STREAM_HPP
 #define BOOST_MIO_NET_UNIX_STREAM_HPP
 
+#if defined(_WIN32)
+#  error "boost/mio/net/unix_stream.hpp: Unix-domain sockets are POSIX only"
+#else
+
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/stream_socket.hpp>
 #include <boost/mio/detail/throw_error.hpp>
@@ -177,5 +181,7 @@ private:
 #if defined(BOOST_MIO_HEADER_ONLY)
 #  include <boost/mio/net/impl/unix_stream.ipp>
 #endif
+
+#endif // _WIN32
 
 #endif // BOOST_MIO_NET_UNIX_STREAM_HPP

@@ -9,6 +9,10 @@
 #ifndef BOOST_MIO_POSIX_PIPE_HPP
 #define BOOST_MIO_POSIX_PIPE_HPP
 
+#if defined(_WIN32)
+#  error "boost/mio/posix/pipe.hpp: posix::pipe is POSIX only"
+#else
+
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/detail/buffer_sequence.hpp>
 #include <boost/mio/detail/io_source.hpp>
@@ -225,5 +229,7 @@ inline pipe_ends make_pipe(const boost::source_location& loc = BOOST_CURRENT_LOC
 } // namespace posix
 } // namespace mio
 } // namespace boost
+
+#endif // _WIN32
 
 #endif // BOOST_MIO_POSIX_PIPE_HPP

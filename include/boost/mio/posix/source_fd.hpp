@@ -9,6 +9,10 @@
 #ifndef BOOST_MIO_POSIX_SOURCE_FD_HPP
 #define BOOST_MIO_POSIX_SOURCE_FD_HPP
 
+#if defined(_WIN32)
+#  error "boost/mio/posix/source_fd.hpp: posix::source_fd is POSIX only"
+#else
+
 #include <boost/mio/detail/config.hpp>
 #include <boost/mio/registry.hpp>
 #include <boost/system/error_code.hpp>
@@ -69,5 +73,7 @@ private:
 } // namespace posix
 } // namespace mio
 } // namespace boost
+
+#endif // _WIN32
 
 #endif // BOOST_MIO_POSIX_SOURCE_FD_HPP

@@ -21,7 +21,10 @@
 #include <boost/asio/execution/context.hpp>
 #include <boost/asio/execution/outstanding_work.hpp>
 #include <boost/asio/execution_context.hpp>
-#include <boost/asio/posix/basic_stream_descriptor.hpp>
+#include <boost/asio/detail/config.hpp>
+#if defined(BOOST_ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
+#  include <boost/asio/posix/basic_stream_descriptor.hpp>
+#endif
 #include <boost/asio/prefer.hpp>
 #include <boost/asio/query.hpp>
 #include <boost/asio/strand.hpp>
@@ -84,7 +87,9 @@ std::shared_ptr<async_source_core> core_for(const Executor& ex, const boost::sou
         // and its descriptor service exist before this service means this
         // one shuts down (and lets go of its descriptor) while they are
         // still up.
+#if defined(BOOST_ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
         boost::asio::posix::basic_stream_descriptor<boost::asio::any_io_executor> touch(wex);
+#endif
     }
     async_source_service& svc = boost::asio::use_service<async_source_service>(ctx);
     svc.core()->open_watcher(wex, loc);

@@ -20,8 +20,11 @@
 #include <boost/mio/detail/selector.hpp>
 #include <boost/mio/events.hpp>
 #include <boost/mio/poll.hpp>
-#include <boost/asio/posix/basic_stream_descriptor.hpp>
-#include <boost/asio/posix/descriptor_base.hpp>
+#include <boost/asio/detail/config.hpp>
+#if defined(BOOST_ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
+#  include <boost/asio/posix/basic_stream_descriptor.hpp>
+#  include <boost/asio/posix/descriptor_base.hpp>
+#endif
 #include <boost/system/errc.hpp>
 #include <boost/system/error_code.hpp>
 #include <chrono>
@@ -34,6 +37,7 @@ namespace mio {
 namespace asio_bridge {
 namespace detail {
 
+#if defined(BOOST_ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
 // An Asio descriptor over a poll's handle that never owns it. Asio's
 // descriptors close their fd when destroyed; this one always gives the fd
 // back with release() first, so neither a watcher nor anything built on it
@@ -91,6 +95,12 @@ private:
 template <class Executor>
 using poll_watcher = std::conditional_t<mio::detail::selector::has_pollable_handle,
     reactor_poll_watcher<Executor>, thread_poll_watcher<Executor>>;
+#else
+// No POSIX descriptors (Windows): no selector handle is pollable there.
+static_assert(!mio::detail::selector::has_pollable_handle);
+template <class Executor>
+using poll_watcher = thread_poll_watcher<Executor>;
+#endif
 
 // Batches handed out per wake-up before the watcher is re-armed. The rest
 // stays queued in the poll, which keeps its handle readable, so the re-armed
@@ -123,6 +133,7 @@ void drain(mio::poll& p, mio::events& evs, OnBatch&& on_batch,
     ec.clear();
 }
 
+#if defined(BOOST_ASIO_HAS_POSIX_STREAM_DESCRIPTOR)
 template <class Executor>
 template <class OnBatch>
 void reactor_poll_watcher<Executor>::drain(mio::poll& p, mio::events& evs, OnBatch&& on_batch,
@@ -130,6 +141,7 @@ void reactor_poll_watcher<Executor>::drain(mio::poll& p, mio::events& evs, OnBat
 {
     detail::drain(p, evs, std::forward<OnBatch>(on_batch), ec);
 }
+#endif
 
 } // namespace detail
 } // namespace asio_bridge

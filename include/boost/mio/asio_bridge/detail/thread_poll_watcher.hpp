@@ -53,20 +53,20 @@ namespace detail {
 class watched_polls
 {
 public:
-    static bool add(int handle)
+    static bool add(mio::poll::native_handle_type handle)
     {
         std::lock_guard<std::mutex> lock(mutex());
-        std::vector<int>& v = handles();
+        std::vector<mio::poll::native_handle_type>& v = handles();
         if (std::find(v.begin(), v.end(), handle) != v.end())
             return false;
         v.push_back(handle);
         return true;
     }
 
-    static void remove(int handle) noexcept
+    static void remove(mio::poll::native_handle_type handle) noexcept
     {
         std::lock_guard<std::mutex> lock(mutex());
-        std::vector<int>& v = handles();
+        std::vector<mio::poll::native_handle_type>& v = handles();
         v.erase(std::remove(v.begin(), v.end(), handle), v.end());
     }
 
@@ -76,9 +76,9 @@ private:
         static std::mutex m;
         return m;
     }
-    static std::vector<int>& handles() noexcept
+    static std::vector<mio::poll::native_handle_type>& handles() noexcept
     {
-        static std::vector<int> v;
+        static std::vector<mio::poll::native_handle_type> v;
         return v;
     }
 };
@@ -263,7 +263,7 @@ private:
     std::function<void(const boost::system::error_code&)> handler_;
     std::optional<boost::asio::executor_work_guard<Executor>> work_;
     mio::poll* poll_ = nullptr;
-    int handle_ = -1;
+    mio::poll::native_handle_type handle_{}; // set by attach()
     mio::events* events_ = nullptr;
     boost::system::error_code failure_;
     bool have_batch_ = false;

@@ -61,7 +61,7 @@ inline bool report(int result, boost::system::error_code& ec) noexcept
     return true;
 }
 
-inline void name_of(int (*get)(int, ::sockaddr*, ::socklen_t*), int fd,
+inline void name_of(int (*get)(int, ::sockaddr*, ::socklen_t*), socket_handle fd,
     ::sockaddr* addr, std::size_t* len, boost::system::error_code& ec) noexcept
 {
     ::socklen_t l = static_cast<::socklen_t>(*len);
@@ -78,7 +78,7 @@ struct level_name
     int name;
 };
 
-inline level_name option_of(int fd, option opt) noexcept
+inline level_name option_of(socket_handle fd, option opt) noexcept
 {
     switch (opt)
     {
@@ -105,9 +105,9 @@ inline level_name option_of(int fd, option opt) noexcept
 
 } // namespace ops_detail
 
-BOOST_MIO_DECL int open(int family, int type, boost::system::error_code& ec) noexcept
+BOOST_MIO_DECL socket_handle open(int family, int type, boost::system::error_code& ec) noexcept
 {
-    const int fd = fd_flags::socket(family, type);
+    const socket_handle fd = fd_flags::socket(family, type);
     if (!ops_detail::report(fd, ec))
         return -1;
     if (!no_sigpipe::prepare_socket(fd))
@@ -131,18 +131,18 @@ BOOST_MIO_DECL void open_pair(int type, int fds[2], boost::system::error_code& e
     }
 }
 
-BOOST_MIO_DECL void bind(int fd, const ::sockaddr* addr, std::size_t len,
+BOOST_MIO_DECL void bind(socket_handle fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept
 {
     ops_detail::report(::bind(fd, addr, static_cast<::socklen_t>(len)), ec);
 }
 
-BOOST_MIO_DECL void listen(int fd, int backlog, boost::system::error_code& ec) noexcept
+BOOST_MIO_DECL void listen(socket_handle fd, int backlog, boost::system::error_code& ec) noexcept
 {
     ops_detail::report(::listen(fd, backlog), ec);
 }
 
-BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
+BOOST_MIO_DECL void connect(socket_handle fd, const ::sockaddr* addr, std::size_t len,
     boost::system::error_code& ec) noexcept
 {
     if (::connect(fd, addr, static_cast<::socklen_t>(len)) == 0 || errno == EINPROGRESS
@@ -151,7 +151,7 @@ BOOST_MIO_DECL void connect(int fd, const ::sockaddr* addr, std::size_t len,
     set_errno(ec);
 }
 
-BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
+BOOST_MIO_DECL socket_handle accept(socket_handle fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept
 {
     ::socklen_t l = static_cast<::socklen_t>(*len);
@@ -174,7 +174,7 @@ BOOST_MIO_DECL int accept(int fd, ::sockaddr* addr, std::size_t* len,
     return s;
 }
 
-BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,
+BOOST_MIO_DECL void shutdown(socket_handle fd, net::shutdown_type what,
     boost::system::error_code& ec) noexcept
 {
     const int how = what == net::shutdown_type::receive ? SHUT_RD
@@ -183,19 +183,19 @@ BOOST_MIO_DECL void shutdown(int fd, net::shutdown_type what,
     ops_detail::report(::shutdown(fd, how), ec);
 }
 
-BOOST_MIO_DECL void local_address(int fd, ::sockaddr* addr, std::size_t* len,
+BOOST_MIO_DECL void local_address(socket_handle fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept
 {
     ops_detail::name_of(&::getsockname, fd, addr, len, ec);
 }
 
-BOOST_MIO_DECL void peer_address(int fd, ::sockaddr* addr, std::size_t* len,
+BOOST_MIO_DECL void peer_address(socket_handle fd, ::sockaddr* addr, std::size_t* len,
     boost::system::error_code& ec) noexcept
 {
     ops_detail::name_of(&::getpeername, fd, addr, len, ec);
 }
 
-BOOST_MIO_DECL boost::system::error_code take_error(int fd,
+BOOST_MIO_DECL boost::system::error_code take_error(socket_handle fd,
     boost::system::error_code& ec) noexcept
 {
     int err = 0;
@@ -205,14 +205,14 @@ BOOST_MIO_DECL boost::system::error_code take_error(int fd,
     return boost::system::error_code(err, boost::system::system_category());
 }
 
-BOOST_MIO_DECL void set_option(int fd, option opt, int value,
+BOOST_MIO_DECL void set_option(socket_handle fd, option opt, int value,
     boost::system::error_code& ec) noexcept
 {
     const ops_detail::level_name o = ops_detail::option_of(fd, opt);
     ops_detail::report(::setsockopt(fd, o.level, o.name, &value, sizeof(value)), ec);
 }
 
-BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec) noexcept
+BOOST_MIO_DECL int get_option(socket_handle fd, option opt, boost::system::error_code& ec) noexcept
 {
     const ops_detail::level_name o = ops_detail::option_of(fd, opt);
     int value = 0;
@@ -222,7 +222,7 @@ BOOST_MIO_DECL int get_option(int fd, option opt, boost::system::error_code& ec)
     return value;
 }
 
-BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
+BOOST_MIO_DECL void set_hop_limit(socket_handle fd, option opt, std::uint32_t value,
     boost::system::error_code& ec) noexcept
 {
     // IP_TTL refuses 0 but IPV6_UNICAST_HOPS takes it: the unicast TTL is
@@ -232,7 +232,7 @@ BOOST_MIO_DECL void set_hop_limit(int fd, option opt, std::uint32_t value,
     set_option(fd, opt, static_cast<int>(value), ec);
 }
 
-BOOST_MIO_DECL void multicast_v4(int fd, bool join, const boost::asio::ip::address_v4& group,
+BOOST_MIO_DECL void multicast_v4(socket_handle fd, bool join, const boost::asio::ip::address_v4& group,
     const boost::asio::ip::address_v4& iface, boost::system::error_code& ec) noexcept
 {
     ::ip_mreq mreq{};
@@ -242,7 +242,7 @@ BOOST_MIO_DECL void multicast_v4(int fd, bool join, const boost::asio::ip::addre
     ops_detail::report(::setsockopt(fd, IPPROTO_IP, name, &mreq, sizeof(mreq)), ec);
 }
 
-BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::address_v6& group,
+BOOST_MIO_DECL void multicast_v6(socket_handle fd, bool join, const boost::asio::ip::address_v6& group,
     unsigned iface_index, boost::system::error_code& ec) noexcept
 {
     ::ipv6_mreq mreq{};
@@ -253,7 +253,7 @@ BOOST_MIO_DECL void multicast_v6(int fd, bool join, const boost::asio::ip::addre
     ops_detail::report(::setsockopt(fd, IPPROTO_IPV6, name, &mreq, sizeof(mreq)), ec);
 }
 
-BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
+BOOST_MIO_DECL std::size_t recv(socket_handle fd, io_vec* iov, std::size_t count,
     std::size_t total, int flags, boost::system::error_code& ec) noexcept
 {
     ::msghdr msg{};
@@ -262,7 +262,7 @@ BOOST_MIO_DECL std::size_t recv(int fd, ::iovec* iov, std::size_t count,
     return posix_ops::receive([&] { return ::recvmsg(fd, &msg, flags); }, total, ec);
 }
 
-BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
+BOOST_MIO_DECL std::size_t recv_from(socket_handle fd, io_vec* iov, std::size_t count,
     int flags, ::sockaddr* from, std::size_t* from_len,
     boost::system::error_code& ec) noexcept
 {
@@ -287,13 +287,13 @@ BOOST_MIO_DECL std::size_t recv_from(int fd, ::iovec* iov, std::size_t count,
     return got;
 }
 
-BOOST_MIO_DECL std::size_t send(int fd, const ::iovec* iov, std::size_t count,
+BOOST_MIO_DECL std::size_t send(socket_handle fd, const io_vec* iov, std::size_t count,
     const ::sockaddr* to, std::size_t to_len, boost::system::error_code& ec) noexcept
 {
     ::msghdr msg{};
     msg.msg_name = const_cast<::sockaddr*>(to);
     msg.msg_namelen = static_cast<::socklen_t>(to_len);
-    msg.msg_iov = const_cast<::iovec*>(iov);
+    msg.msg_iov = const_cast<io_vec*>(iov);
     msg.msg_iovlen = count;
     return posix_ops::transfer(
         [&] { return no_sigpipe::call([&] { return ::sendmsg(fd, &msg, no_sigpipe::send_flags); }); },
