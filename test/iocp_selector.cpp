@@ -13,6 +13,7 @@
 #include "net_util.hpp"
 
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 #include <winsock2.h>
@@ -53,6 +54,26 @@ BOOST_AUTO_TEST_CASE(rearms_after_would_block_only)
     write_all(pair.client, "c");
     expect_events(p, evs, {readable(1)});
     BOOST_TEST(read_available(pair.server) == "c");
+}
+
+// A would_block that comes while the completion of the poll that saw the
+// data is still queued (not taken by a wait yet) re-arms all the same: the
+// queued completion reports the old data (spurious, allowed) and must not
+// disarm the source again, or the next data would raise no event.
+BOOST_AUTO_TEST_CASE(would_block_rearms_while_a_completion_is_queued)
+{
+    mio::poll p;
+    mio::events evs(16);
+    tcp_pair pair = make_tcp_pair();
+    p.registry().register_(pair.server, mio::token(1), mio::interest::readable);
+    write_all(pair.client, "a");
+    // Let the AFD poll complete into the port, untaken.
+    std::this_thread::sleep_for(200ms);
+    BOOST_TEST(read_available(pair.server) == "a"); // ends with would_block
+    expect_events(p, evs, {readable(1)});           // the queued one
+    write_all(pair.client, "b");
+    expect_events(p, evs, {readable(1)});
+    BOOST_TEST(read_available(pair.server) == "b");
 }
 
 // A partial read (no would_block) leaves the source disarmed: this backend
