@@ -13,6 +13,7 @@
 #include "net_util.hpp"
 
 #include <set>
+#include <thread>
 #include <string>
 #include <vector>
 #include <winsock2.h>
@@ -31,18 +32,25 @@ void write_all(net::tcp_stream& s, const std::string& data)
     BOOST_REQUIRE_EQUAL(n, data.size());
 }
 
+// A connected pair whose server side is registered readable under token 1.
+struct server_registered
+{
+    mio::poll p;
+    mio::events evs{16};
+    tcp_pair pair = make_tcp_pair();
+    server_registered()
+    {
+        p.registry().register_(pair.server, mio::token(1), mio::interest::readable);
+    }
+};
+
 } // namespace
 
 // The emulated edge: a reported readable is disarmed until a read reports
 // would_block, so more data before that raises no event; after it, new
 // data does.
-BOOST_AUTO_TEST_CASE(rearms_after_would_block_only)
+BOOST_FIXTURE_TEST_CASE(rearms_after_would_block_only, server_registered)
 {
-    mio::poll p;
-    mio::events evs(16);
-    tcp_pair pair = make_tcp_pair();
-    p.registry().register_(pair.server, mio::token(1), mio::interest::readable);
-
     write_all(pair.client, "a");
     expect_events(p, evs, {readable(1)});
     write_all(pair.client, "b");
@@ -55,15 +63,27 @@ BOOST_AUTO_TEST_CASE(rearms_after_would_block_only)
     BOOST_TEST(read_available(pair.server) == "c");
 }
 
+// A would_block that comes while the completion of the poll that saw the
+// data is still queued (not taken by a wait yet) re-arms all the same: the
+// queued completion reports the old data (spurious, allowed) and must not
+// disarm the source again, or the next data would raise no event.
+BOOST_FIXTURE_TEST_CASE(would_block_rearms_while_a_completion_is_queued, server_registered)
+{
+    write_all(pair.client, "a");
+    // Let the AFD poll complete into the port, untaken.
+    std::this_thread::sleep_for(200ms);
+    BOOST_TEST(read_available(pair.server) == "a"); // ends with would_block
+    expect_events(p, evs, {readable(1)});           // the queued one
+    write_all(pair.client, "b");
+    expect_events(p, evs, {readable(1)});
+    BOOST_TEST(read_available(pair.server) == "b");
+}
+
 // A partial read (no would_block) leaves the source disarmed: this backend
 // cannot treat a short read as a drain (poll::short_read_drains).
-BOOST_AUTO_TEST_CASE(short_read_does_not_rearm)
+BOOST_FIXTURE_TEST_CASE(short_read_does_not_rearm, server_registered)
 {
     BOOST_TEST(!mio::poll::short_read_drains);
-    mio::poll p;
-    mio::events evs(16);
-    tcp_pair pair = make_tcp_pair();
-    p.registry().register_(pair.server, mio::token(1), mio::interest::readable);
     write_all(pair.client, "xy");
     expect_events(p, evs, {readable(1)});
     char one = 0;

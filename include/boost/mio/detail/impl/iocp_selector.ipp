@@ -109,6 +109,10 @@ struct iocp_sock
     std::uint32_t registered = 0;     // the interest, as AFD flags
     std::uint32_t armed = 0;          // not reported since it was re-armed
     std::uint32_t polled = 0;         // what the poll in flight asks for
+    // Re-armed (would_block, reregister) while a poll was in flight: its
+    // completion may already be queued with readiness from before the
+    // drain, and must not disarm these again.
+    std::uint32_t rearmed = 0;
     poll_state state = poll_state::idle;
     bool deleted = false;             // deregistered or closed
     std::size_t index = 0;            // in iocp_core::socks
@@ -208,6 +212,8 @@ struct iocp_core : selector_state
         }
         flags &= s.armed;
         s.armed &= ~flags; // the emulated edge: disarmed until would_block
+        s.armed |= s.rearmed & s.registered;
+        s.rearmed = 0;
         boost::system::error_code ignored;
         update(s, ignored);
         if (flags == 0)
@@ -333,7 +339,10 @@ BOOST_MIO_DECL void iocp_source_state::on_would_block(socket_handle, interest di
     std::lock_guard<std::mutex> lock(c.mutex);
     if (s->deleted)
         return;
-    s->armed |= iocp_detail::to_afd(direction) & s->registered;
+    const std::uint32_t flags = iocp_detail::to_afd(direction) & s->registered;
+    s->armed |= flags;
+    if (s->state != iocp_sock::poll_state::idle)
+        s->rearmed |= flags;
     boost::system::error_code ignored;
     c.update(*s, ignored);
 }
@@ -486,6 +495,7 @@ BOOST_MIO_DECL void iocp_selector::reregister(socket_handle s, std::size_t token
     // flight that asks for a dropped interest may still report it; feed()
     // masks it with what is armed.
     sock.armed = sock.registered;
+    sock.rearmed = sock.state != iocp_sock::poll_state::idle ? sock.registered : 0;
     core_->update(sock, ec);
 }
 
