@@ -105,7 +105,7 @@ bool is_no_handle(Handle h)
 
 // Whether this Windows program runs under Wine (its ntdll exports
 // wine_get_version). Tests name each place where Wine differs from
-// Windows and check Windows' behaviour elsewhere (doc/design.md lists them).
+// Windows and check Windows' behaviour elsewhere (doc/design.adoc lists them).
 inline bool running_under_wine()
 {
 #if defined(_WIN32)

@@ -21,7 +21,7 @@ endforeach()
 # posix::source_fd, Unix sockets, signals, rlimits, fork, SIGTERM to stop
 # an example; the async_source tests also count on a pipe's hang-up and on
 # one source in two polls, which IOCP refuses). Each is work still to do,
-# not a Windows limitation: see doc/design.md, "Windows".
+# not a Windows limitation: see doc/design.adoc, "Windows".
 set(BOOST_MIO_NOT_YET_ON_WINDOWS
   event_source short_read stress_threads net_bad_input net_close_on_drop
   net_sync_algorithms throwing_overloads zero_alloc
