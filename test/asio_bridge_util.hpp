@@ -17,6 +17,12 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#if defined(_WIN32)
+#  include <boost/asio/ip/tcp.hpp>
+#else
+#  include <boost/asio/local/connect_pair.hpp>
+#  include <boost/asio/local/stream_protocol.hpp>
+#endif
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include "byte_channel.hpp"
@@ -153,6 +159,28 @@ inline std::string drain(mio_test::byte_receiver& r, bool* eof = nullptr)
     }
     return out;
 }
+
+// Two connected Asio stream sockets, for tests of an Asio object seen as a
+// source: a socketpair on POSIX, a loopback TCP pair on Windows (no
+// Unix-domain sockets there).
+#if defined(_WIN32)
+using asio_stream_socket = boost::asio::ip::tcp::socket;
+
+inline void connect_asio_pair(asio_stream_socket& a, asio_stream_socket& b)
+{
+    boost::asio::ip::tcp::acceptor acceptor(a.get_executor(),
+        {boost::asio::ip::make_address_v4("127.0.0.1"), 0});
+    a.connect(acceptor.local_endpoint());
+    acceptor.accept(b);
+}
+#else
+using asio_stream_socket = boost::asio::local::stream_protocol::socket;
+
+inline void connect_asio_pair(asio_stream_socket& a, asio_stream_socket& b)
+{
+    boost::asio::local::connect_pair(a, b);
+}
+#endif
 
 #if defined(_WIN32)
 // True while `h` (a poll's completion port) is an open handle of this process.

@@ -27,8 +27,7 @@ set(BOOST_MIO_NOT_YET_ON_WINDOWS
   net_sync_algorithms throwing_overloads zero_alloc
   example_demo examples_http examples_net examples_programs examples_relays
   asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
-  asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source
-  asio_bridge_transfer
+  asio_bridge_coroutines asio_bridge_examples asio_bridge_transfer
 )
 foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
   list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
