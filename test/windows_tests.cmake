@@ -25,7 +25,7 @@ set(BOOST_MIO_NOT_YET_ON_WINDOWS
   event_source short_read stress_threads net_bad_input net_close_on_drop
   net_sync_algorithms throwing_overloads zero_alloc
   example_demo examples_http examples_net examples_programs examples_relays
-  asio_bridge_examples asio_bridge_transfer
+  asio_bridge_examples
 )
 foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
   list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
