@@ -25,6 +25,9 @@ set(BOOST_MIO_NOT_YET_ON_WINDOWS
   event_source short_read stress_threads net_bad_input net_close_on_drop
   net_sync_algorithms throwing_overloads zero_alloc
   example_demo examples_http examples_net examples_programs examples_relays
+  # Spawns the bridge examples with test/child_process.hpp (fork/exec) and
+  # stops them with SIGTERM; tools/windows-examples serves a Linux client
+  # with asio_source_echo and coroutine_echo under Wine meanwhile.
   asio_bridge_examples
 )
 foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
