@@ -100,7 +100,7 @@ bool race_once(asio::io_context& ioc, ending how, int waits, counts& c)
 
 void race(ending how)
 {
-    constexpr int rounds = 300;
+    const int rounds = bridge_test::repeats_here(300);
     constexpr int waits = 4;
     asio::io_context ioc;
     counts c;

@@ -88,7 +88,7 @@ awaitable<int> ask(mio_test::byte_sender& out, mio_test::byte_receiver& in, int 
 
 BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
 {
-    constexpr int rounds = 2000;
+    const int rounds = bridge_test::repeats_here(2000);
     asio::io_context ioc;
     auto a = mio_test::make_byte_channel();
     auto b = mio_test::make_byte_channel();
@@ -111,7 +111,7 @@ BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
 BOOST_AUTO_TEST_CASE(coroutines_on_several_threads)
 {
     constexpr int pairs = 6;
-    constexpr int rounds = 300;
+    const int rounds = bridge_test::repeats_here(300);
     asio::io_context ioc;
     std::vector<mio_test::byte_channel> ends(2 * pairs);
     for (auto& e : ends)
