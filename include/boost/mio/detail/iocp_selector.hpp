@@ -24,6 +24,10 @@
 // Closing a registered socket ends its poll the same way (AFD reports
 // LOCAL_CLOSE), and the registration is forgotten, as epoll forgets a
 // closed descriptor.
+//
+// Named pipes are not sockets: they do overlapped I/O on the port instead
+// (iocp_handle_source below, detail/win_pipe.hpp), and select() hands
+// their completions back to them by completion key.
 
 #ifndef BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP
 #define BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP
