@@ -52,6 +52,8 @@ namespace windows {
 /// `would_block`, and connect() `not_connected`. Its handle joins the
 /// port of the first poll it is registered with for good (Windows cannot
 /// undo that): registering it with another poll reports `file_exists`.
+/// Once that poll is closed the pipe can do no more I/O (`would_block`):
+/// close it.
 ///
 /// @par Example
 /// @code
@@ -83,11 +85,11 @@ public:
     /// Closes the pipe (as close()).
     ~named_pipe() { close(); }
 
-    /// Creates the first instance of the pipe `name` (`\\.\pipe\<name>`),
+    /// Creates the first instance of the pipe `name` (\\\\.\\pipe\\ and a name),
     /// its server end (`FILE_FLAG_FIRST_PIPE_INSTANCE`: `access_denied` if
     /// the pipe exists already). Register it, then connect().
     /// @throws boost::system::system_error (`invalid_argument` for a name
-    /// that is not `\\.\pipe\<name>`).
+    /// that is not \\\\.\\pipe\\ and a name).
     static named_pipe create(std::wstring_view name,
         const boost::source_location& loc = BOOST_CURRENT_LOCATION)
     {
