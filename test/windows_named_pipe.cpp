@@ -171,6 +171,13 @@ BOOST_FIXTURE_TEST_CASE(connect_accepts_a_client, connected_pipes)
     boost::system::error_code ec;
     server.connect(ec);
     BOOST_TEST(!ec, ec.message());
+    // Not inherited by child processes (CLOEXEC's counterpart).
+    for (const named_pipe* end : {&server, &client})
+    {
+        ::DWORD flags = 0;
+        BOOST_REQUIRE(::GetHandleInformation(end->native_handle(), &flags));
+        BOOST_TEST((flags & HANDLE_FLAG_INHERIT) == 0u);
+    }
 }
 
 // A client that opened before connect() was called: connect() succeeds at

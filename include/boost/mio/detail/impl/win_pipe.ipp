@@ -17,6 +17,7 @@
 #include <mutex>
 #include <new>
 #include <utility>
+#include <winsock2.h> // before windows.h, which would bring in winsock.h
 #include <windows.h>
 
 namespace boost {

@@ -18,6 +18,7 @@
 #include <memory>
 #include <mutex>
 #include <utility>
+#include <winsock2.h> // before windows.h, which would bring in winsock.h
 #include <windows.h>
 
 namespace boost {
