@@ -234,8 +234,11 @@ BOOST_MIO_DECL std::size_t read(win_pipe& p, const io_vec* bufs, std::size_t cou
         ec = boost::asio::error::eof;
         return 0;
     case win_pipe::read_state::failed:
+        // Said once; the next read goes in flight (as in mio), so that an
+        // event follows.
         win_pipe_detail::set_error(ec, p.rerror);
         p.rstate = win_pipe::read_state::idle;
+        p.start_read();
         return 0;
     case win_pipe::read_state::ready:
         break;
