@@ -399,7 +399,8 @@ BOOST_MIO_DECL void iocp_attach(iocp_core& c, void* handle,
         return iocp_detail::bad_handle(ec);
     try
     {
-        c.handle_sources.reserve(c.handle_sources.size() + 1);
+        if (c.handle_sources.size() == c.handle_sources.capacity())
+            c.handle_sources.reserve(std::max<std::size_t>(16, 2 * c.handle_sources.capacity()));
     }
     catch (const std::bad_alloc&)
     {

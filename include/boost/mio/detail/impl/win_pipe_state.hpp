@@ -230,9 +230,10 @@ public:
         writing = false;
         if (std::exchange(drop_write, false))
             return 0; // disconnected: the bytes were for the last client
-        if (ok && (wpos += n) < wlen)
+        if (ok && (wpos += n) < wlen && !dead)
         {
-            // Written in part: the rest before writable is reported.
+            // Written in part: the rest before writable is reported (not
+            // once the poll is closing: it counts no new I/O).
             start_write();
             if (writing)
                 return 0;
@@ -252,7 +253,7 @@ public:
         ::DWORD n = 0;
         const bool ok = ::GetOverlappedResult(handle, &write_ov, &n, FALSE) != 0;
         writing = false;
-        if (ok && (wpos += n) < wlen)
+        if (ok && (wpos += n) < wlen && !dead)
             start_write();
         if (!writing)
             close_handle();
