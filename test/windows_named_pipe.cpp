@@ -14,8 +14,11 @@
 
 #include <boost/mio/windows/named_pipe.hpp>
 
+#include <algorithm>
 #include <array>
+#include <atomic>
 #include <string>
+#include <thread>
 #include <vector>
 #include <windows.h>
 
@@ -227,6 +230,50 @@ BOOST_FIXTURE_TEST_CASE(large_transfer_both_ways, connected_pipes)
         down[i] = static_cast<char>(i * 13 + 1);
     BOOST_TEST((transfer(p, evs, client, 2, server, 1, up) == up));
     BOOST_TEST((transfer(p, evs, server, 1, client, 2, down) == down));
+}
+
+// One thread writes while another waits on the poll, which completes
+// that thread's writes: the pipe's state is shared between them.
+BOOST_FIXTURE_TEST_CASE(a_writing_thread_and_a_waiting_poll, connected_pipes)
+{
+    std::string data(512 * 1024, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<char>(i * 31 + 3);
+    std::atomic<bool> failed{false};
+    std::thread writer([&] {
+        // Bounded: gives up after the deadline (the reader then fails).
+        const auto deadline = std::chrono::steady_clock::now() + 20s;
+        std::size_t sent = 0;
+        while (sent < data.size() && std::chrono::steady_clock::now() < deadline)
+        {
+            boost::system::error_code ec;
+            const std::size_t n = client.write_some(
+                asio::buffer(data.data() + sent, std::min<std::size_t>(data.size() - sent, 7000)), ec);
+            if (ec == asio::error::would_block)
+                std::this_thread::sleep_for(1ms); // its completion is the poll's to take
+            else if (ec)
+            {
+                failed = true;
+                return;
+            }
+            sent += n;
+        }
+    });
+    struct joiner // also when a check below throws: the writer is bounded
+    {
+        std::thread& t;
+        ~joiner() { if (t.joinable()) t.join(); }
+    } join_writer{writer};
+    std::string got;
+    const auto deadline = std::chrono::steady_clock::now() + 25s;
+    while (got.size() < data.size() && !failed && std::chrono::steady_clock::now() < deadline)
+    {
+        got += read_available(server);
+        p.wait(evs, 50ms);
+    }
+    writer.join();
+    BOOST_TEST(!failed);
+    BOOST_TEST((got == data));
 }
 
 // Edge-triggered: would_block when empty; one readable event per arrival
