@@ -10,7 +10,7 @@
 #define BOOST_TEST_MODULE windows_named_pipe
 #include <boost/test/unit_test.hpp>
 
-#include "net_util.hpp"
+#include "windows_pipe_util.hpp"
 
 #include <boost/mio/windows/named_pipe.hpp>
 
@@ -24,7 +24,6 @@
 
 using namespace mio_test;
 using namespace std::chrono_literals;
-using boost::mio::windows::named_pipe;
 
 namespace {
 
@@ -114,44 +113,6 @@ expected_event hang_up(std::size_t t)
     expected_event e{mio::token(t)};
     e.readable = e.writable = e.read_closed = e.write_closed = true;
     return e;
-}
-
-// Writes all of `data` to `w` while reading what arrives on `r` (tokens
-// `wt`, `rt`), waiting for events when both are blocked; returns what `r`
-// read. Bounded: each wait by event_timeout.
-std::string transfer(mio::poll& p, mio::events& evs, named_pipe& w, std::size_t wt,
-    named_pipe& r, std::size_t rt, const std::string& data)
-{
-    std::string got;
-    std::size_t sent = 0;
-    while (got.size() < data.size())
-    {
-        boost::system::error_code ec;
-        bool progress = false;
-        while (sent < data.size())
-        {
-            const std::size_t n = w.write_some(asio::buffer(data.data() + sent,
-                data.size() - sent), ec);
-            if (ec == asio::error::would_block)
-                break;
-            BOOST_REQUIRE_MESSAGE(!ec, "write_some: " << ec.message());
-            sent += n;
-            progress = true;
-        }
-        const std::string more = read_available(r);
-        got += more;
-        progress = progress || !more.empty();
-        if (!progress && got.size() < data.size())
-        {
-            p.wait(evs, event_timeout, ec);
-            BOOST_REQUIRE(!ec);
-            bool ours = false;
-            for (const auto& e : evs)
-                ours = ours || e.token() == mio::token(wt) || e.token() == mio::token(rt);
-            BOOST_REQUIRE_MESSAGE(ours, "no event within the timeout");
-        }
-    }
-    return got;
 }
 
 } // namespace
@@ -571,74 +532,4 @@ BOOST_FIXTURE_TEST_CASE(move_and_from_native, connected_pipes)
     BOOST_TEST(read_exactly(p, evs, moved, 1, 5) == "moved");
     BOOST_TEST(!named_pipe::from_native(nullptr).is_open());
     BOOST_TEST(!named_pipe::from_native(INVALID_HANDLE_VALUE).is_open());
-}
-
-namespace {
-
-// The cross build compiles the example directory in as a Unix path, which
-// Wine shows as drive Z:; a native build's path is kept as it is.
-std::wstring windows_path(const std::string& p)
-{
-    std::wstring w = !p.empty() && p[0] == '/' ? L"Z:" : L"";
-    for (const char c : p)
-        w += c == '/' ? L'\\' : static_cast<wchar_t>(c);
-    return w;
-}
-
-// A child process, killed if the test fails before it exits.
-struct child
-{
-    ::PROCESS_INFORMATION pi{};
-    ~child()
-    {
-        if (pi.hProcess == nullptr)
-            return;
-        if (::WaitForSingleObject(pi.hProcess, 0) == WAIT_TIMEOUT)
-            ::TerminateProcess(pi.hProcess, 99);
-        ::CloseHandle(pi.hProcess);
-        ::CloseHandle(pi.hThread);
-    }
-};
-
-} // namespace
-
-// example/named_pipe_echo serves one client (CLIENTS = 1): every byte of
-// more than its buffers comes back, and it exits 0 after the client hangs up.
-BOOST_AUTO_TEST_CASE(echo_example)
-{
-    const std::wstring short_name = L"boost-mio-echo-" + std::to_wstring(::GetCurrentProcessId());
-    std::wstring cmd = L"\"" + windows_path(example_path("named_pipe_echo")) + L".exe\" "
-        + short_name + L" 1";
-    ::STARTUPINFOW si{};
-    si.cb = sizeof(si);
-    child server;
-    BOOST_REQUIRE_MESSAGE(::CreateProcessW(nullptr, cmd.data(), nullptr, nullptr, FALSE, 0, nullptr,
-                              nullptr, &si, &server.pi),
-        "CreateProcessW: " << ::GetLastError());
-
-    // Bounded: the example creates the pipe when it has started.
-    const std::wstring name = L"\\\\.\\pipe\\" + short_name;
-    named_pipe client;
-    boost::system::error_code ec;
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (!client.is_open() && std::chrono::steady_clock::now() < deadline)
-    {
-        client = named_pipe::open(name, ec);
-        if (!client.is_open())
-            ::Sleep(20);
-    }
-    BOOST_REQUIRE_MESSAGE(client.is_open(), "the example's pipe never appeared: " << ec.message());
-
-    mio::poll p;
-    mio::events evs{8};
-    p.registry().register_(client, mio::token(1), mio::interest::readable | mio::interest::writable);
-    std::string data(300 * 1024, '\0');
-    for (std::size_t i = 0; i < data.size(); ++i)
-        data[i] = static_cast<char>(i % 253);
-    BOOST_TEST((transfer(p, evs, client, 1, client, 1, data) == data));
-    client.close();
-    BOOST_REQUIRE_EQUAL(::WaitForSingleObject(server.pi.hProcess, 20000), WAIT_OBJECT_0);
-    ::DWORD status = 1;
-    ::GetExitCodeProcess(server.pi.hProcess, &status);
-    BOOST_TEST(status == 0u);
 }
