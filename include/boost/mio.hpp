@@ -32,6 +32,8 @@
 #  include <boost/mio/net/unix_stream.hpp>
 #  include <boost/mio/posix/pipe.hpp>
 #  include <boost/mio/posix/source_fd.hpp>
+#else // Windows only
+#  include <boost/mio/windows/named_pipe.hpp>
 #endif
 
 #endif // BOOST_MIO_HPP

@@ -33,6 +33,7 @@
 #include BOOST_MIO_DETAIL_SELECTOR_IPP // the backend's, chosen in detail/selector.hpp
 #if defined(_WIN32)
 #  include <boost/mio/detail/impl/afd.ipp>
+#  include <boost/mio/detail/impl/win_pipe.ipp>
 #  include <boost/mio/detail/impl/win_socket_ops.ipp>
 #else
 #  include <boost/mio/detail/impl/posix_ops.ipp>

@@ -30,6 +30,10 @@
 // would_block could re-arm it, so its poll is restarted for the same
 // interest after each completion, and it is kept in the core's table under
 // its handle.
+//
+// Named pipes are not sockets: they do overlapped I/O on the port instead
+// (iocp_handle_source below, detail/win_pipe.hpp), and select() hands
+// their completions back to them by completion key.
 
 #ifndef BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP
 #define BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP
@@ -72,6 +76,19 @@ struct iocp_event_ops
         = afd::poll_disconnect | afd::poll_abort | afd::poll_connect_fail;
     static constexpr std::uint32_t write_closed_flags = afd::poll_abort | afd::poll_connect_fail;
 
+    // The AFD flags that answer an interest (mio's interests_to_afd_flags).
+    static std::uint32_t flags_for(interest i) noexcept
+    {
+        std::uint32_t flags = 0;
+        if (i.is_readable())
+            flags |= readable_flags | read_closed_flags | error_flags;
+        if (i.is_writable())
+            flags |= writable_flags | write_closed_flags | error_flags;
+        if (i.is_priority())
+            flags |= afd::poll_receive_expedited;
+        return flags;
+    }
+
     static std::size_t token(const native_type& e) noexcept { return e.token; }
     static bool is_readable(const native_type& e) noexcept
     {
@@ -99,6 +116,46 @@ struct iocp_core;
 
 // One registered socket's poll state (iocp_selector.ipp).
 struct iocp_sock;
+
+// A source that does overlapped I/O on a handle of its own (a named pipe,
+// windows/named_pipe.hpp) instead of being polled through AFD: its
+// completions are its readiness. Its handle is associated with the port
+// with the source's address as the completion key (keys 0 to 2 are the
+// selector's own), so select() hands each completion back to it. The core
+// holds it until it is closed and no completion is still to come, because
+// the kernel writes into its OVERLAPPEDs until then.
+class iocp_handle_source
+{
+public:
+    virtual ~iocp_handle_source() = default;
+
+    // One completion of this source's (`overlapped`, the bytes it moved),
+    // taken by select() with the core's mutex held: true with `out`
+    // filled if it is an event.
+    virtual bool complete(void* overlapped, std::uint32_t bytes, iocp_event& out) noexcept = 0;
+    // Closed, and no completion is still to come: the core lets it go.
+    virtual bool finished() noexcept = 0;
+    // The last selector closes: ends the source's I/O (CancelIoEx) and
+    // returns how many completions are still to come.
+    virtual std::size_t abandon() noexcept = 0;
+
+private:
+    friend struct iocp_core;
+    std::size_t index_ = static_cast<std::size_t>(-1); // in the core's table
+};
+
+// Associates `handle` with the port of `c`, with `src` as its key, and
+// keeps `src` until it is finished (an association is for the handle's
+// life: Windows has no way to end it).
+BOOST_MIO_DECL void iocp_attach(iocp_core& c, void* handle,
+    const std::shared_ptr<iocp_handle_source>& src, boost::system::error_code& ec);
+// Lets go of `src` now if it is finished (after closing it); otherwise
+// select() does when its last completion arrives.
+BOOST_MIO_DECL void iocp_release(iocp_core& c, iocp_handle_source& src) noexcept;
+// Queues a completion for `src` (an event it reports without I/O: the
+// packet carries `overlapped` and `bytes` back to complete()).
+BOOST_MIO_DECL bool iocp_post(iocp_core& c, iocp_handle_source& src, void* overlapped,
+    std::uint32_t bytes) noexcept;
 
 // The per-source state: the socket's poll state while it is registered.
 class iocp_source_state

@@ -29,7 +29,8 @@ namespace detail {
 namespace iocp_detail {
 
 // Completion keys. AFD handles complete with key 0 and the socket's state
-// as the overlapped pointer; the packets posted here carry no pointer.
+// as the overlapped pointer; the packets posted here carry no pointer; an
+// iocp_handle_source's handle completes with its address as the key.
 constexpr ::ULONG_PTR afd_key = 0;
 constexpr ::ULONG_PTR waker_key = 1;
 constexpr ::ULONG_PTR interrupt_key = 2;
@@ -53,19 +54,12 @@ inline void last_error(boost::system::error_code& ec) noexcept
     set_error(ec, static_cast<int>(::GetLastError()));
 }
 
-// The AFD flags that answer an interest (mio's interests_to_afd_flags).
-inline std::uint32_t to_afd(interest i) noexcept
+inline std::uint32_t to_afd(interest i) noexcept { return iocp_event_ops::flags_for(i); }
+
+// Any larger key is an iocp_handle_source's address.
+inline iocp_handle_source* handle_source(::ULONG_PTR key) noexcept
 {
-    std::uint32_t flags = 0;
-    if (i.is_readable())
-        flags |= iocp_event_ops::readable_flags | iocp_event_ops::read_closed_flags
-            | iocp_event_ops::error_flags;
-    if (i.is_writable())
-        flags |= iocp_event_ops::writable_flags | iocp_event_ops::write_closed_flags
-            | iocp_event_ops::error_flags;
-    if (i.is_priority())
-        flags |= afd::poll_receive_expedited;
-    return flags;
+    return key > interrupt_key ? reinterpret_cast<iocp_handle_source*>(key) : nullptr;
 }
 
 } // namespace iocp_detail
@@ -244,6 +238,28 @@ struct iocp_core : selector_state
             remove(s);
     }
 
+    void keep(const std::shared_ptr<iocp_handle_source>& h)
+    {
+        h->index_ = handle_sources.size();
+        handle_sources.push_back(h);
+    }
+
+    // Swap-remove from `handle_sources` (O(1)), once it is finished.
+    void drop(iocp_handle_source& h) noexcept
+    {
+        const std::size_t i = h.index_;
+        if (i >= handle_sources.size() || handle_sources[i].get() != &h)
+            return; // dropped already
+        h.index_ = static_cast<std::size_t>(-1);
+        std::shared_ptr<iocp_handle_source> gone = std::move(handle_sources[i]);
+        if (i + 1 != handle_sources.size())
+        {
+            handle_sources[i] = std::move(handle_sources.back());
+            handle_sources[i]->index_ = i;
+        }
+        handle_sources.pop_back();
+    }
+
     // Swap-remove from `socks` (O(1)); only for a socket with no poll in
     // flight. May destroy `s`: callers hold a reference if they go on.
     void remove(iocp_sock& s) noexcept
@@ -309,6 +325,8 @@ struct iocp_core : selector_state
             if (s->state != iocp_sock::poll_state::idle)
                 ++in_flight;
         }
+        for (const auto& h : handle_sources)
+            in_flight += h->abandon();
         for (int round = 0; in_flight > 0 && round < 50; ++round)
         {
             ::OVERLAPPED_ENTRY entries[64];
@@ -317,6 +335,14 @@ struct iocp_core : selector_state
                 continue;
             for (::ULONG k = 0; k < n; ++k)
             {
+                if (iocp_handle_source* h = iocp_detail::handle_source(entries[k].lpCompletionKey))
+                {
+                    iocp_event ignored;
+                    h->complete(entries[k].lpOverlapped, entries[k].dwNumberOfBytesTransferred,
+                        ignored);
+                    --in_flight;
+                    continue;
+                }
                 if (entries[k].lpOverlapped == nullptr)
                     continue;
                 auto* s = reinterpret_cast<iocp_sock*>(entries[k].lpOverlapped);
@@ -333,12 +359,17 @@ struct iocp_core : selector_state
                 new std::shared_ptr<iocp_sock>(std::move(s));
         }
         socks.clear();
+        for (auto& h : handle_sources)
+            if (!h->finished())
+                new std::shared_ptr<iocp_handle_source>(std::move(h));
+        handle_sources.clear();
         group.reset();
     }
 
     ::HANDLE port = nullptr;
     std::mutex mutex;
     std::vector<std::shared_ptr<iocp_sock>> socks;
+    std::vector<std::shared_ptr<iocp_handle_source>> handle_sources;
     std::shared_ptr<afd_group> group;
     bool shut_down = false;
     std::atomic<int> selectors{0};
@@ -377,6 +408,44 @@ BOOST_MIO_DECL void iocp_source_state::on_close(socket_handle) const noexcept
             c.forget(*sock_);
     }
     sock_.reset();
+}
+
+BOOST_MIO_DECL void iocp_attach(iocp_core& c, void* handle,
+    const std::shared_ptr<iocp_handle_source>& src, boost::system::error_code& ec)
+{
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (c.shut_down)
+        return iocp_detail::bad_handle(ec);
+    try
+    {
+        if (c.handle_sources.size() == c.handle_sources.capacity())
+            c.handle_sources.reserve(std::max<std::size_t>(16, 2 * c.handle_sources.capacity()));
+    }
+    catch (const std::bad_alloc&)
+    {
+        ec = boost::system::errc::make_error_code(boost::system::errc::not_enough_memory);
+        return;
+    }
+    const auto key = reinterpret_cast<::ULONG_PTR>(src.get());
+    if (::CreateIoCompletionPort(handle, c.port, key, 0) == nullptr)
+        return iocp_detail::last_error(ec);
+    c.keep(src); // reserved above: cannot throw
+    ec.clear();
+}
+
+BOOST_MIO_DECL void iocp_release(iocp_core& c, iocp_handle_source& src) noexcept
+{
+    std::lock_guard<std::mutex> lock(c.mutex);
+    if (src.finished())
+        c.drop(src);
+}
+
+BOOST_MIO_DECL bool iocp_post(iocp_core& c, iocp_handle_source& src, void* overlapped,
+    std::uint32_t bytes) noexcept
+{
+    return ::PostQueuedCompletionStatus(c.port, bytes, reinterpret_cast<::ULONG_PTR>(&src),
+               static_cast<::OVERLAPPED*>(overlapped))
+        != 0;
 }
 
 BOOST_MIO_DECL iocp_selector::iocp_selector(iocp_selector&& other) noexcept
@@ -591,7 +660,14 @@ BOOST_MIO_DECL int iocp_selector::select(iocp_event* buf, int capacity,
             for (::ULONG k = 0; k < n; ++k)
             {
                 const ::OVERLAPPED_ENTRY& e = entries[k];
-                if (e.lpOverlapped != nullptr)
+                if (iocp_handle_source* h = iocp_detail::handle_source(e.lpCompletionKey))
+                {
+                    if (h->complete(e.lpOverlapped, e.dwNumberOfBytesTransferred, buf[out]))
+                        ++out;
+                    if (h->finished())
+                        c.drop(*h);
+                }
+                else if (e.lpOverlapped != nullptr)
                 {
                     auto* s = reinterpret_cast<iocp_sock*>(e.lpOverlapped);
                     if (c.feed(*s, buf[out]))
