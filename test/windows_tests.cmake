@@ -23,8 +23,8 @@ endforeach()
 # one source in two polls, which IOCP refuses). Each is work still to do,
 # not a Windows limitation: see doc/design.adoc, "Windows".
 set(BOOST_MIO_NOT_YET_ON_WINDOWS
-  event_source short_read stress_threads net_bad_input net_close_on_drop
-  net_sync_algorithms throwing_overloads zero_alloc
+  event_source short_read stress_threads net_bad_input
+  zero_alloc
   example_demo examples_http examples_net examples_programs examples_relays
   asio_bridge_async_source asio_bridge_async_source_races asio_bridge_async_source_threads
   asio_bridge_coroutines asio_bridge_examples asio_bridge_native_source
