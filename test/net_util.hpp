@@ -428,11 +428,12 @@ inline void close_native(net::tcp_stream::native_handle_type fd)
 #endif
 }
 
-// Waits (bounded) until `s` is readable, in a poll of its own that it
-// leaves again: on a TCP pair the bytes just written, or the FIN, reach
-// the peer a moment later (on a Unix pair they are there at once).
-template <class Stream>
-void wait_until_readable(Stream& s)
+// Waits (bounded) until `s` is readable (a listener: has a connection to
+// accept), in a poll of its own that it leaves again: on a TCP pair the
+// bytes just written, or the FIN, reach the peer a moment later (on a Unix
+// pair they are there at once).
+template <class Source>
+void wait_until_readable(Source& s)
 {
     mio::poll p;
     mio::events evs(4);
