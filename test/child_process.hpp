@@ -93,7 +93,7 @@ public:
         if (process_ != nullptr)
         {
             ::TerminateProcess(process_, 1);
-            ::WaitForSingleObject(process_, INFINITE);
+            ::WaitForSingleObject(process_, 10000); // bounded, as every wait here
             ::CloseHandle(process_);
         }
         if (out_ != nullptr)
