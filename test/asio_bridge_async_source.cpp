@@ -20,8 +20,6 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/local/connect_pair.hpp>
-#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/asio/write.hpp>
@@ -72,7 +70,7 @@ struct outcome
 BOOST_AUTO_TEST_CASE(wait_completes_when_readable_with_the_event)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc.get_executor(), rx, interest::readable);
     BOOST_CHECK(src.get_executor() == asio::any_io_executor(ioc.get_executor()));
     outcome o;
@@ -90,7 +88,7 @@ BOOST_AUTO_TEST_CASE(wait_completes_when_readable_with_the_event)
 BOOST_AUTO_TEST_CASE(context_constructor_uses_its_executor)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     basic_async_source<asio::io_context::executor_type> src(ioc, rx, interest::readable);
     BOOST_CHECK(src.get_executor() == ioc.get_executor());
 }
@@ -98,14 +96,16 @@ BOOST_AUTO_TEST_CASE(context_constructor_uses_its_executor)
 BOOST_AUTO_TEST_CASE(completion_is_never_run_inside_async_wait)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     bridge_test::write_byte(tx);
     outcome first;
     src.async_wait(interest::readable, first.handler());
     run_until(ioc, [&] { return first.done(); });
     // Closed readiness stays set, so this one is ready at once: still
-    // posted, not called inline.
+    // posted, not called inline. (Drained first: Wine reports a FIN that
+    // follows unread data only once the data is read.)
+    BOOST_CHECK_EQUAL(bridge_test::drain(rx), "x");
     tx.close();
     outcome a;
     src.async_wait(interest::readable, a.handler());
@@ -125,7 +125,7 @@ BOOST_AUTO_TEST_CASE(completion_is_never_run_inside_async_wait)
 BOOST_AUTO_TEST_CASE(an_event_completes_its_wait_in_the_watchers_turn)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     outcome o;
     src.async_wait(interest::readable, o.handler());
@@ -138,7 +138,7 @@ BOOST_AUTO_TEST_CASE(an_event_completes_its_wait_in_the_watchers_turn)
 BOOST_AUTO_TEST_CASE(readiness_is_consumed_no_busy_loop_after_would_block)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     bridge_test::write_byte(tx);
     outcome a;
@@ -161,8 +161,8 @@ BOOST_AUTO_TEST_CASE(readiness_is_consumed_no_busy_loop_after_would_block)
 BOOST_AUTO_TEST_CASE(edge_between_drain_and_next_wait_is_not_lost)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
-    auto [tx2, rx2] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
+    auto [tx2, rx2] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     async_source other(ioc, rx2, interest::readable);
 
@@ -194,7 +194,7 @@ BOOST_AUTO_TEST_CASE(edge_between_drain_and_next_wait_is_not_lost)
 BOOST_AUTO_TEST_CASE(use_future_and_deferred_tokens)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
 
     std::future<mio::event> f = src.async_wait(interest::readable, asio::use_future);
@@ -236,7 +236,7 @@ BOOST_AUTO_TEST_CASE(use_future_and_deferred_tokens)
 BOOST_AUTO_TEST_CASE(cancel_completes_waits_with_operation_aborted)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     outcome a, b;
     src.async_wait(interest::readable, a.handler());
@@ -260,7 +260,7 @@ BOOST_AUTO_TEST_CASE(cancel_completes_waits_with_operation_aborted)
 BOOST_AUTO_TEST_CASE(idle_source_does_not_keep_run_alive_a_pending_wait_does)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     bridge_test::expect_run_returns_by_itself(ioc, 1000ms);
 
@@ -282,7 +282,7 @@ BOOST_AUTO_TEST_CASE(idle_source_does_not_keep_run_alive_a_pending_wait_does)
 BOOST_AUTO_TEST_CASE(destroying_the_source_aborts_its_pending_wait)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     outcome a;
     {
         async_source src(ioc, rx, interest::readable);
@@ -299,7 +299,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_source_aborts_its_pending_wait)
 
 BOOST_AUTO_TEST_CASE(destroying_the_io_context_with_pending_waits_is_safe)
 {
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     auto sentinel = std::make_shared<int>(0);
     std::weak_ptr<int> watch = sentinel;
     bool called = false;
@@ -322,7 +322,7 @@ BOOST_AUTO_TEST_CASE(destroying_the_io_context_with_pending_waits_is_safe)
 
 BOOST_AUTO_TEST_CASE(handler_owning_its_source_destroyed_with_the_io_context)
 {
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     std::weak_ptr<async_source> watch;
     {
         asio::io_context ioc;
@@ -338,7 +338,7 @@ BOOST_AUTO_TEST_CASE(handler_owning_its_source_destroyed_with_the_io_context)
 BOOST_AUTO_TEST_CASE(interest_not_registered_completes_with_invalid_argument)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     outcome a, b;
     src.async_wait(interest::writable, a.handler());
@@ -351,7 +351,7 @@ BOOST_AUTO_TEST_CASE(interest_not_registered_completes_with_invalid_argument)
 BOOST_AUTO_TEST_CASE(read_closed_stays_set_once_seen)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     tx.close();
     for (int i = 0; i < 3; ++i)
@@ -370,7 +370,7 @@ BOOST_AUTO_TEST_CASE(read_closed_stays_set_once_seen)
 BOOST_AUTO_TEST_CASE(error_stays_set_once_seen)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, tx, interest::writable);
     outcome first;
     src.async_wait(interest::writable, first.handler());
@@ -378,7 +378,8 @@ BOOST_AUTO_TEST_CASE(error_stays_set_once_seen)
     BOOST_CHECK(first.ev.is_writable());
     BOOST_CHECK(!first.ev.is_error());
 
-    rx.close(); // the write end now reports an error (EPIPE on write)
+    // The write end now reports an error (EPIPE on write; a reset socket).
+    mio_test::hang_up_receiver(rx);
     for (int i = 0; i < 3; ++i)
     {
         outcome o;
@@ -392,7 +393,7 @@ BOOST_AUTO_TEST_CASE(error_stays_set_once_seen)
 BOOST_AUTO_TEST_CASE(completions_run_on_the_handlers_associated_executor)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     auto strand = asio::make_strand(ioc);
     async_source src(ioc, rx, interest::readable);
     bool in_strand = false;
@@ -407,7 +408,7 @@ BOOST_AUTO_TEST_CASE(completions_run_on_the_handlers_associated_executor)
     BOOST_CHECK(in_strand);
 
     // Without an associated executor, the source's executor is used.
-    auto [tx2, rx2] = mio::posix::make_pipe();
+    auto [tx2, rx2] = mio_test::make_byte_channel();
     basic_async_source<decltype(strand)> on_strand(strand, rx2, interest::readable);
     bool in_strand2 = false;
     bool done2 = false;
@@ -423,9 +424,9 @@ BOOST_AUTO_TEST_CASE(completions_run_on_the_handlers_associated_executor)
 BOOST_AUTO_TEST_CASE(all_sources_of_a_context_share_one_poll)
 {
     asio::io_context ioc;
-    std::vector<mio::posix::pipe_ends> ends;
+    std::vector<mio_test::byte_channel> ends;
     for (int i = 0; i < 41; ++i)
-        ends.push_back(mio::posix::make_pipe());
+        ends.push_back(mio_test::make_byte_channel());
     std::vector<std::unique_ptr<async_source>> sources;
     sources.push_back(std::make_unique<async_source>(ioc, ends[0].receiver, interest::readable));
     const int fds = mio_test::count_open_fds();
@@ -436,9 +437,13 @@ BOOST_AUTO_TEST_CASE(all_sources_of_a_context_share_one_poll)
     // One poll: registering the same source twice in a context fails...
     BOOST_CHECK_THROW(async_source(ioc, ends[0].receiver, interest::readable),
         boost::system::system_error);
-    // ...but another context has a poll of its own.
+#if !defined(_WIN32)
+    // ...but another context has a poll of its own. Not on Windows, where
+    // a socket has one registration at a time (an AFD poll per socket per
+    // completion port, as in mio), so a second poll refuses it as well.
     asio::io_context other;
     async_source elsewhere(other, ends[0].receiver, interest::readable);
+#endif
 
     std::vector<outcome> out(41);
     for (int i = 0; i < 41; ++i)
@@ -458,7 +463,7 @@ BOOST_AUTO_TEST_CASE(all_sources_of_a_context_share_one_poll)
 BOOST_AUTO_TEST_CASE(several_waiters_for_one_edge_all_complete)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     outcome a, b;
     src.async_wait(interest::readable, a.handler());
@@ -471,8 +476,8 @@ BOOST_AUTO_TEST_CASE(several_waiters_for_one_edge_all_complete)
 BOOST_AUTO_TEST_CASE(readable_and_writable_waits_pending_together_on_an_asio_socket)
 {
     asio::io_context ioc;
-    asio::local::stream_protocol::socket s1(ioc), s2(ioc);
-    asio::local::connect_pair(s1, s2);
+    bridge_test::asio_stream_socket s1(ioc), s2(ioc);
+    bridge_test::connect_asio_pair(s1, s2);
     auto view = mio::asio_bridge::as_source(s1);
     async_source src(ioc, view, interest::readable | interest::writable);
     outcome r, w;
@@ -497,7 +502,7 @@ BOOST_AUTO_TEST_CASE(readable_and_writable_waits_pending_together_on_an_asio_soc
 BOOST_AUTO_TEST_CASE(per_operation_cancellation_aborts_only_that_wait)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source src(ioc, rx, interest::readable);
     asio::cancellation_signal signal;
     outcome a, b;
@@ -517,7 +522,7 @@ BOOST_AUTO_TEST_CASE(per_operation_cancellation_aborts_only_that_wait)
 BOOST_AUTO_TEST_CASE(moved_from_source_reports_bad_descriptor)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     async_source a(ioc, rx, interest::readable);
     async_source b(std::move(a));
     outcome o;
@@ -531,7 +536,7 @@ BOOST_AUTO_TEST_CASE(moved_from_source_reports_bad_descriptor)
     run_until(ioc, [&] { return p.done(); });
     BOOST_CHECK(!*p.ec);
 
-    auto [tx2, rx2] = mio::posix::make_pipe();
+    auto [tx2, rx2] = mio_test::make_byte_channel();
     async_source c(ioc, rx2, interest::readable);
     outcome q;
     c.async_wait(interest::readable, q.handler());
@@ -543,7 +548,7 @@ BOOST_AUTO_TEST_CASE(moved_from_source_reports_bad_descriptor)
 BOOST_AUTO_TEST_CASE(deferred_wait_launched_after_the_source_died_is_aborted)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     std::optional<async_source> src(std::in_place, ioc, rx, interest::readable);
     auto op = src->async_wait(interest::readable, asio::deferred);
     src.reset();
@@ -556,6 +561,6 @@ BOOST_AUTO_TEST_CASE(deferred_wait_launched_after_the_source_died_is_aborted)
 BOOST_AUTO_TEST_CASE(registration_failure_throws)
 {
     asio::io_context ioc;
-    mio::posix::receiver closed;
+    mio_test::byte_receiver closed;
     BOOST_CHECK_THROW(async_source(ioc, closed, interest::readable), boost::system::system_error);
 }

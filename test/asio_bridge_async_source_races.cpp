@@ -68,7 +68,7 @@ struct counts
 // One round; returns false if its waits did not all complete in time.
 bool race_once(asio::io_context& ioc, ending how, int waits, counts& c)
 {
-    auto ends = mio::posix::make_pipe();
+    auto ends = mio_test::make_byte_channel();
     auto src = std::make_unique<async_source>(ioc, ends.receiver, interest::readable);
     const int before = c.started.load();
     std::thread starter([&] {
@@ -100,7 +100,7 @@ bool race_once(asio::io_context& ioc, ending how, int waits, counts& c)
 
 void race(ending how)
 {
-    constexpr int rounds = 300;
+    const int rounds = bridge_test::repeats_here(300);
     constexpr int waits = 4;
     asio::io_context ioc;
     counts c;

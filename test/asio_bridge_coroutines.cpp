@@ -49,7 +49,7 @@ auto rethrow_into(std::exception_ptr& slot)
 
 // Answers each byte read from `in` with one byte on `out`, `n` times.
 // It may run on an io_context worker: failures go to `failures`.
-awaitable<void> echo(mio::posix::receiver& in, mio::posix::sender& out, int n,
+awaitable<void> echo(mio_test::byte_receiver& in, mio_test::byte_sender& out, int n,
     mio_test::thread_failures& failures)
 {
     async_source ready(co_await asio::this_coro::executor, in, interest::readable);
@@ -65,7 +65,7 @@ awaitable<void> echo(mio::posix::receiver& in, mio::posix::sender& out, int n,
     }
 }
 
-awaitable<int> ask(mio::posix::sender& out, mio::posix::receiver& in, int n,
+awaitable<int> ask(mio_test::byte_sender& out, mio_test::byte_receiver& in, int n,
     mio_test::thread_failures& failures)
 {
     async_source ready(co_await asio::this_coro::executor, in, interest::readable);
@@ -88,10 +88,10 @@ awaitable<int> ask(mio::posix::sender& out, mio::posix::receiver& in, int n,
 
 BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
 {
-    constexpr int rounds = 2000;
+    const int rounds = bridge_test::repeats_here(2000);
     asio::io_context ioc;
-    auto a = mio::posix::make_pipe();
-    auto b = mio::posix::make_pipe();
+    auto a = mio_test::make_byte_channel();
+    auto b = mio_test::make_byte_channel();
     std::exception_ptr failure;
     int answers = -1;
     mio_test::thread_failures failures;
@@ -111,11 +111,11 @@ BOOST_AUTO_TEST_CASE(coroutines_await_readiness_thousands_of_times)
 BOOST_AUTO_TEST_CASE(coroutines_on_several_threads)
 {
     constexpr int pairs = 6;
-    constexpr int rounds = 300;
+    const int rounds = bridge_test::repeats_here(300);
     asio::io_context ioc;
-    std::vector<mio::posix::pipe_ends> ends(2 * pairs);
+    std::vector<mio_test::byte_channel> ends(2 * pairs);
     for (auto& e : ends)
-        e = mio::posix::make_pipe();
+        e = mio_test::make_byte_channel();
     std::atomic<int> finished{0};
     std::atomic<int> total{0};
     mio_test::thread_failures failures; // the coroutines run on the workers
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(coroutines_on_several_threads)
 BOOST_AUTO_TEST_CASE(errors_throw_or_come_back_as_tuples)
 {
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     bool threw = false;
     error_code tuple_ec;
     bool done = false;
@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(timeout_with_awaitable_operators_cancels_the_wait)
 {
     using namespace asio::experimental::awaitable_operators;
     asio::io_context ioc;
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     std::size_t first_winner = 99;
     std::size_t second_winner = 99;
     asio::co_spawn(ioc,
@@ -199,7 +199,7 @@ BOOST_AUTO_TEST_CASE(timeout_with_awaitable_operators_cancels_the_wait)
 
 BOOST_AUTO_TEST_CASE(io_context_destroyed_with_a_suspended_coroutine)
 {
-    auto [tx, rx] = mio::posix::make_pipe();
+    auto [tx, rx] = mio_test::make_byte_channel();
     auto alive = std::make_shared<int>(0);
     std::weak_ptr<int> watch = alive;
     {

@@ -17,6 +17,12 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#if defined(_WIN32)
+#  include <boost/asio/ip/tcp.hpp>
+#else
+#  include <boost/asio/local/connect_pair.hpp>
+#  include <boost/asio/local/stream_protocol.hpp>
+#endif
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include "byte_channel.hpp"
@@ -49,6 +55,61 @@ void run_until(boost::asio::io_context& ioc, Pred pred,
             std::this_thread::sleep_for(1ms); // out of work: do not spin
     }
     BOOST_REQUIRE_MESSAGE(pred(), "condition not reached within " << timeout.count() << " ms");
+}
+
+// Long exchanges (thousands of round trips) are checked for progress, not
+// against a total deadline: a lost wake-up stalls them, while a loaded
+// machine, or Wine (whose completions go through its server process, about
+// a millisecond a round trip), only makes them slow. `step()` runs until
+// `done()` holds, failing once `progress()` stayed the same for `stall`.
+template <class Step, class Done, class Progress>
+void step_while_progressing(Step step, Done done, Progress progress,
+    std::chrono::milliseconds stall)
+{
+    auto seen = progress();
+    auto moved_at = std::chrono::steady_clock::now();
+    while (!done() && std::chrono::steady_clock::now() - moved_at < stall)
+    {
+        step();
+        const auto now = progress();
+        if (now != seen)
+        {
+            seen = now;
+            moved_at = std::chrono::steady_clock::now();
+        }
+    }
+    BOOST_REQUIRE_MESSAGE(done(), "stalled at " << seen << ": no progress for "
+        << stall.count() << " ms");
+}
+
+// Runs `ioc` on this thread until `done()` holds, as above.
+template <class Done, class Progress>
+void run_while_progressing(boost::asio::io_context& ioc, Done done, Progress progress,
+    std::chrono::milliseconds stall = event_timeout)
+{
+    step_while_progressing([&] {
+        ioc.restart();
+        if (ioc.run_one_for(10ms) == 0)
+            std::this_thread::sleep_for(1ms); // out of work: do not spin
+    }, done, progress, stall);
+}
+
+// Waits (sleeping) until `done()` holds, for exchanges other threads run,
+// as above.
+template <class Done, class Progress>
+void wait_while_progressing(Done done, Progress progress,
+    std::chrono::milliseconds stall = event_timeout)
+{
+    step_while_progressing([] { std::this_thread::sleep_for(1ms); }, done, progress, stall);
+}
+
+// How many times a long test repeats its exchange (round trips, race
+// rounds) here: a fifth of `n` under Wine, where each round trip costs
+// about a millisecond, so that the program stays well inside CTest's
+// time limit.
+inline int repeats_here(int n)
+{
+    return mio_test::running_under_wine() ? n / 5 : n;
 }
 
 // Runs `ioc` until it is out of work and checks that this happens within
@@ -153,6 +214,28 @@ inline std::string drain(mio_test::byte_receiver& r, bool* eof = nullptr)
     }
     return out;
 }
+
+// Two connected Asio stream sockets, for tests of an Asio object seen as a
+// source: a socketpair on POSIX, a loopback TCP pair on Windows (no
+// Unix-domain sockets there).
+#if defined(_WIN32)
+using asio_stream_socket = boost::asio::ip::tcp::socket;
+
+inline void connect_asio_pair(asio_stream_socket& a, asio_stream_socket& b)
+{
+    boost::asio::ip::tcp::acceptor acceptor(a.get_executor(),
+        {boost::asio::ip::make_address_v4("127.0.0.1"), 0});
+    a.connect(acceptor.local_endpoint());
+    acceptor.accept(b);
+}
+#else
+using asio_stream_socket = boost::asio::local::stream_protocol::socket;
+
+inline void connect_asio_pair(asio_stream_socket& a, asio_stream_socket& b)
+{
+    boost::asio::local::connect_pair(a, b);
+}
+#endif
 
 #if defined(_WIN32)
 // True while `h` (a poll's completion port) is an open handle of this process.

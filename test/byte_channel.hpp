@@ -35,6 +35,15 @@ inline byte_channel make_byte_channel()
     tcp_pair pair = make_tcp_pair();
     return {std::move(pair.client), std::move(pair.server)};
 }
+
+// Closes the receiving end so that the sender's writes fail. A socket is
+// reset (SO_LINGER 0): a plain close would only send a FIN, which leaves
+// the sender's direction open, where a pipe's writer gets EPIPE.
+inline void hang_up_receiver(byte_receiver& r)
+{
+    set_linger_zero(r.native_handle());
+    r.close();
+}
 #else
 using byte_sender = boost::mio::posix::sender;
 using byte_receiver = boost::mio::posix::receiver;
@@ -44,6 +53,9 @@ inline byte_channel make_byte_channel()
 {
     return boost::mio::posix::make_pipe();
 }
+
+// Closes the read end: the writer gets EPIPE (and an error event).
+inline void hang_up_receiver(byte_receiver& r) { r.close(); }
 #endif
 
 } // namespace mio_test

@@ -11,7 +11,9 @@
 // (each configuration <= 1.15 x raw epoll, the best <= 1.10 x).
 //
 // The samples are "callgrind_tour<TAB>CONFIG<TAB>1<TAB>ir_per_rt=N" with
-// CONFIG = LINK_OPT_WAIT (static_O2_throw, header_O3_ec, ...) or raw_OPT.
+// CONFIG = LINK_OPT_WAIT (static_O2_throw, header_O3_ec, ...) or raw_OPT,
+// and header_OPT_copy: the diagnosis row (loops/loop_tour.cpp,
+// BENCH_TOUR_THROW_COPY), shown but never judged.
 
 #ifndef BENCH_REPORT_TOUR_HPP
 #define BENCH_REPORT_TOUR_HPP
@@ -75,6 +77,16 @@ inline std::vector<std::vector<std::string>> table(const lookup& ir)
             }
             t.push_back(line);
         }
+    // The diagnosis (no target): what is left when the loop's
+    // `throw system_error(ec)` takes a copy, so ec stays in registers.
+    std::vector<std::string> copy{"header-only, poll.wait(events), throwing a copy of ec (diagnosis)"};
+    for (const char* o : opts)
+    {
+        const double v = ir(std::string("header_") + o + "_copy");
+        const double r = ir(std::string("raw_") + o);
+        copy.push_back(std::isnan(v) ? std::string() : fmt("%.0f", v) + " " + ratio(v / r));
+    }
+    t.push_back(copy);
     t.insert(t.begin() + 1, raw);
     if (!any)
         t.clear();

@@ -17,9 +17,7 @@
 #define BOOST_MIO_ASIO_BRIDGE_HPP
 
 #include <boost/mio/asio_bridge/async_source.hpp>
-#if !defined(_WIN32) // registers Asio objects through posix::source_fd
-#  include <boost/mio/asio_bridge/native_source.hpp>
-#endif
+#include <boost/mio/asio_bridge/native_source.hpp>
 #include <boost/mio/asio_bridge/poll_driver.hpp>
 #include <boost/mio/asio_bridge/transfer.hpp>
 

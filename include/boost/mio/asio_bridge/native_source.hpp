@@ -10,7 +10,6 @@
 #define BOOST_MIO_ASIO_BRIDGE_NATIVE_SOURCE_HPP
 
 #include <boost/mio/interest.hpp>
-#include <boost/mio/posix/source_fd.hpp>
 #include <boost/mio/registry.hpp>
 #include <boost/mio/token.hpp>
 #include <boost/asio/error.hpp>
@@ -40,6 +39,13 @@ namespace asio_bridge {
 /// (deregister first). Asio's own asynchronous operations on the object
 /// keep working; mixing them with mio readiness on the same direction is
 /// the caller's business.
+///
+/// The handle is registered as `posix::source_fd` registers a descriptor:
+/// edge-triggered where the kernel has edges (epoll, kqueue), and
+/// level-triggered where edges are emulated (poll(2); Windows, where the
+/// socket is polled through the AFD driver on the poll's own handle, beside
+/// the completion port Asio associated it with), since the library never
+/// sees the object's I/O and so never sees would_block.
 ///
 /// @par Example
 /// @code
@@ -81,7 +87,7 @@ public:
         set_non_blocking(true, ec);
         if (ec)
             return;
-        as_fd().register_(r, t, i, ec);
+        mio::detail::registry_access::get(r).register_(handle(), t.value(), i, nullptr, ec);
         if (ec && !was_non_blocking)
         {
             boost::system::error_code ignored;
@@ -94,18 +100,23 @@ public:
     void reregister(const registry& r, mio::token t, interest i,
         boost::system::error_code& ec) const
     {
-        as_fd().reregister(r, t, i, ec);
+        mio::detail::registry_access::get(r).reregister(handle(), t.value(), i, nullptr, ec);
     }
 
     /// Event source member, called by registry::deregister; the
     /// non-blocking mode set by register_ is left as it is.
     void deregister(const registry& r, boost::system::error_code& ec) const
     {
-        as_fd().deregister(r, ec);
+        mio::detail::registry_access::get(r).deregister(handle(), nullptr, ec);
     }
 
 private:
-    posix::source_fd as_fd() const { return posix::source_fd(object_->native_handle()); }
+    // Registered without per-source state, as posix::source_fd registers a
+    // descriptor (source_fd itself is POSIX only).
+    mio::detail::selector::handle_type handle() const
+    {
+        return static_cast<mio::detail::selector::handle_type>(object_->native_handle());
+    }
 
     bool is_non_blocking() const { return object_->native_non_blocking(); }
 

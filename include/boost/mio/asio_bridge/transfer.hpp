@@ -42,7 +42,10 @@ namespace detail {
 
 // Asio object -> mio socket. mio sockets are non-blocking, so the handle is
 // switched first; release() then takes it out of Asio's reactor (pending
-// Asio operations complete with operation_aborted) and gives it up.
+// Asio operations complete with operation_aborted) and gives it up. On
+// Windows release() may refuse (operation_not_supported: no
+// FileReplaceCompletionInformation before 8.1, nor in Wine); the mode is
+// then put back, as for any failure.
 template <class MioSocket, class AsioObject>
 MioSocket adopt_from_asio(AsioObject& object, boost::system::error_code& ec)
 {
@@ -202,6 +205,13 @@ struct asio_counterpart<net::unix_datagram, Executor>
 /// queued are read from the new owner. On failure (`bad_descriptor` for a
 /// closed object) the Asio object keeps its handle and a closed mio socket
 /// is returned.
+///
+/// On Windows, Asio's release() must take the socket off Asio's completion
+/// port (`FileReplaceCompletionInformation`), which Windows 8.1 and later
+/// can do and earlier Windows and Wine cannot: there the transfer fails
+/// with `operation_not_supported`, and the Asio object keeps its handle,
+/// its mode and what is queued for it (its pending operations are aborted
+/// all the same: release() cancels them first).
 ///
 /// @par Example
 /// @code

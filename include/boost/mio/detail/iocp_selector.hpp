@@ -24,6 +24,12 @@
 // Closing a registered socket ends its poll the same way (AFD reports
 // LOCAL_CLOSE), and the registration is forgotten, as epoll forgets a
 // closed descriptor.
+//
+// A socket registered without per-source state (asio_bridge::native_source:
+// an Asio socket, whose I/O the library never sees) is level-triggered: no
+// would_block could re-arm it, so its poll is restarted for the same
+// interest after each completion, and it is kept in the core's table under
+// its handle.
 
 #ifndef BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP
 #define BOOST_MIO_DETAIL_IOCP_SELECTOR_HPP

@@ -115,6 +115,13 @@ struct iocp_sock
     std::uint32_t rearmed = 0;
     poll_state state = poll_state::idle;
     bool deleted = false;             // deregistered or closed
+    // A handle registered without state (an Asio socket through
+    // asio_bridge::native_source): the library never sees its I/O, so no
+    // would_block re-arms it, and it is level-triggered instead (what is
+    // ready is reported at every select, as poll(2) does for source_fd).
+    // Found by `handle`, since no io_source holds it.
+    bool level = false;
+    socket_handle handle = invalid_socket_handle;
     std::size_t index = 0;            // in iocp_core::socks
 };
 
@@ -211,7 +218,8 @@ struct iocp_core : selector_state
             flags = s.request.events;
         }
         flags &= s.armed;
-        s.armed &= ~flags; // the emulated edge: disarmed until would_block
+        if (!s.level)
+            s.armed &= ~flags; // the emulated edge: disarmed until would_block
         s.armed |= s.rearmed & s.registered;
         s.rearmed = 0;
         boost::system::error_code ignored;
@@ -250,6 +258,17 @@ struct iocp_core : selector_state
         }
         socks.pop_back();
         gone->group.reset();
+    }
+
+    // The live stateless registration of `h`, if any. A scan: such
+    // registrations are few (Asio objects handed to a poll) and are looked
+    // up on register, reregister and deregister only, never on select.
+    iocp_sock* find_level(socket_handle h) const noexcept
+    {
+        for (const auto& s : socks)
+            if (s->level && !s->deleted && s->handle == h)
+                return s.get();
+        return nullptr;
     }
 
     // The AFD handle a new socket joins: the current one, or a new one
@@ -417,13 +436,7 @@ BOOST_MIO_DECL void iocp_selector::register_(socket_handle s, std::size_t token,
     ec.clear();
     if (!core_ || !is_valid_handle(s))
         return iocp_detail::bad_handle(ec);
-    if (state == nullptr)
-    {
-        // Every Windows source is a library socket: there is no handle
-        // whose I/O the library does not see (no posix::source_fd).
-        return iocp_detail::set_error(ec, WSAEOPNOTSUPP);
-    }
-    if (state->sock_)
+    if (state != nullptr && state->sock_)
     {
         std::lock_guard<std::mutex> lock(state->sock_->core->mutex);
         if (!state->sock_->deleted)
@@ -446,6 +459,9 @@ BOOST_MIO_DECL void iocp_selector::register_(socket_handle s, std::size_t token,
     std::lock_guard<std::mutex> lock(c.mutex);
     if (c.shut_down)
         return iocp_detail::bad_handle(ec);
+    // Without state, the core's table is the only record of the handle.
+    if (state == nullptr && c.find_level(s) != nullptr)
+        return iocp_detail::set_error(ec, ERROR_ALREADY_EXISTS);
     try
     {
         sock->group = c.join_group(ec);
@@ -464,6 +480,8 @@ BOOST_MIO_DECL void iocp_selector::register_(socket_handle s, std::size_t token,
     sock->token = token;
     sock->registered = iocp_detail::to_afd(i);
     sock->armed = sock->registered;
+    sock->level = state == nullptr;
+    sock->handle = s;
     c.update(*sock, ec);
     if (ec || sock->deleted)
     {
@@ -474,7 +492,8 @@ BOOST_MIO_DECL void iocp_selector::register_(socket_handle s, std::size_t token,
             iocp_detail::bad_handle(ec);
         return;
     }
-    state->sock_ = std::move(sock);
+    if (state != nullptr)
+        state->sock_ = std::move(sock);
 }
 
 BOOST_MIO_DECL void iocp_selector::reregister(socket_handle s, std::size_t token, interest i,
@@ -483,20 +502,20 @@ BOOST_MIO_DECL void iocp_selector::reregister(socket_handle s, std::size_t token
     ec.clear();
     if (!core_ || !is_valid_handle(s))
         return iocp_detail::bad_handle(ec);
-    if (state == nullptr || !state->sock_ || state->sock_->core != core_)
+    if (state != nullptr && (!state->sock_ || state->sock_->core != core_))
         return iocp_detail::not_registered(ec);
-    iocp_sock& sock = *state->sock_;
     std::lock_guard<std::mutex> lock(core_->mutex);
-    if (sock.deleted)
+    iocp_sock* sock = state != nullptr ? state->sock_.get() : core_->find_level(s);
+    if (sock == nullptr || sock->deleted)
         return iocp_detail::not_registered(ec);
-    sock.token = token;
-    sock.registered = iocp_detail::to_afd(i);
+    sock->token = token;
+    sock->registered = iocp_detail::to_afd(i);
     // Reregistering re-arms, as a new registration would. A poll in
     // flight that asks for a dropped interest may still report it; feed()
     // masks it with what is armed.
-    sock.armed = sock.registered;
-    sock.rearmed = sock.state != iocp_sock::poll_state::idle ? sock.registered : 0;
-    core_->update(sock, ec);
+    sock->armed = sock->registered;
+    sock->rearmed = sock->state != iocp_sock::poll_state::idle ? sock->registered : 0;
+    core_->update(*sock, ec);
 }
 
 BOOST_MIO_DECL void iocp_selector::deregister(socket_handle s, const iocp_source_state* state,
@@ -505,16 +524,18 @@ BOOST_MIO_DECL void iocp_selector::deregister(socket_handle s, const iocp_source
     ec.clear();
     if (!core_ || !is_valid_handle(s))
         return iocp_detail::bad_handle(ec);
-    if (state == nullptr || !state->sock_ || state->sock_->core != core_)
+    if (state != nullptr && (!state->sock_ || state->sock_->core != core_))
         return iocp_detail::not_registered(ec);
     {
         std::lock_guard<std::mutex> lock(core_->mutex);
-        if (state->sock_->deleted)
+        iocp_sock* sock = state != nullptr ? state->sock_.get() : core_->find_level(s);
+        if (sock == nullptr || sock->deleted)
             iocp_detail::not_registered(ec);
         else
-            core_->forget(*state->sock_);
+            core_->forget(*sock);
     }
-    state->sock_.reset();
+    if (state != nullptr)
+        state->sock_.reset();
 }
 
 BOOST_MIO_DECL int iocp_selector::select(iocp_event* buf, int capacity,
