@@ -20,22 +20,64 @@
 #include <chrono>
 #include <csignal>
 #include <cstring>
-#include <dirent.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
+#include <optional>
 #include <string>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
 #include <vector>
+#if defined(_WIN32)
+#  include <windows.h>
+#  include <psapi.h>
+#else
+#  include <dirent.h>
+#  include <fcntl.h>
+#  include <poll.h>
+#  include <spawn.h>
+#  include <sys/resource.h>
+#  include <sys/wait.h>
+#  include <unistd.h>
 
 extern char** environ;
+#endif
 
 namespace mio_test {
 
+#if defined(_WIN32)
+namespace child_detail {
+
+// `arg` quoted for a command line that CommandLineToArgvW (and the C
+// runtime) split back into exactly `arg`: backslashes are literal except
+// before a double quote, where they (and the quote) are escaped.
+inline std::string quote_argument(const std::string& arg)
+{
+    if (!arg.empty() && arg.find_first_of(" \t\n\v\"") == std::string::npos)
+        return arg;
+    std::string out = "\"";
+    std::size_t backslashes = 0;
+    for (const char c : arg)
+    {
+        if (c == '\\')
+        {
+            ++backslashes;
+            continue;
+        }
+        if (c == '"')
+            out.append(2 * backslashes + 1, '\\');
+        else
+            out.append(backslashes, '\\');
+        backslashes = 0;
+        out += c;
+    }
+    out.append(2 * backslashes, '\\'); // before the closing quote
+    out += '"';
+    return out;
+}
+
+} // namespace child_detail
+#endif
+
 // A spawned program with its stdout (and, if asked, its stderr) on a pipe.
+// On Windows it runs in a console of its own (hidden), so that a console
+// control event can stop it as SIGINT/SIGTERM do on POSIX (see signal).
 class child_process
 {
 public:
@@ -43,28 +85,20 @@ public:
 
     explicit child_process(const std::vector<std::string>& args, capture what = capture::stdout_only)
     {
-        int fds[2];
-        BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
-        posix_spawn_file_actions_t actions;
-        ::posix_spawn_file_actions_init(&actions);
-        ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO); // clears CLOEXEC
-        if (what == capture::stdout_and_stderr)
-            ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
-        std::vector<char*> argv;
-        for (const auto& a : args)
-            argv.push_back(const_cast<char*>(a.c_str()));
-        argv.push_back(nullptr);
-        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
-        ::posix_spawn_file_actions_destroy(&actions);
-        ::close(fds[1]);
-        if (rc != 0) // the destructor will not run: nothing may be left open
-            ::close(fds[0]);
-        else
-            out_ = fds[0];
-        BOOST_REQUIRE_MESSAGE(rc == 0, "posix_spawn " << args[0] << ": " << std::strerror(rc));
+        spawn(args, what);
     }
     ~child_process()
     {
+#if defined(_WIN32)
+        if (process_ != nullptr)
+        {
+            ::TerminateProcess(process_, 1);
+            ::WaitForSingleObject(process_, 10000); // bounded, as every wait here
+            ::CloseHandle(process_);
+        }
+        if (out_ != nullptr)
+            ::CloseHandle(out_);
+#else
         if (pid_ > 0)
         {
             ::kill(pid_, SIGKILL);
@@ -72,14 +106,14 @@ public:
         }
         if (out_ >= 0)
             ::close(out_);
+#endif
     }
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
 
-    pid_t pid() const { return pid_; }
-
-    // The next line of its stdout without the '\n'; what was read so far
-    // if the timeout or the end of its output comes first.
+    // The next line of its stdout without the '\n' (and, on Windows, a
+    // '\r' before it); what was read so far if the timeout or the end of
+    // its output comes first.
     std::string read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10))
     {
         const auto deadline = std::chrono::steady_clock::now() + timeout;
@@ -89,8 +123,12 @@ public:
             if (!wait_for_output(deadline))
                 return line;
             char c;
-            if (::read(out_, &c, 1) != 1 || c == '\n')
+            if (read_output(&c, 1) != 1 || c == '\n')
+            {
+                if (!line.empty() && line.back() == '\r')
+                    line.pop_back();
                 return line;
+            }
             line += c;
         }
     }
@@ -106,15 +144,11 @@ public:
             BOOST_REQUIRE_MESSAGE(wait_for_output(deadline),
                 "no end of output within the time limit; got " << all.size() << " bytes");
             char buf[16 * 1024];
-            const ssize_t n = ::read(out_, buf, sizeof buf);
+            const long n = read_output(buf, sizeof buf);
             if (n == 0)
                 return all;
-            if (n < 0)
-            {
-                BOOST_REQUIRE_MESSAGE(errno == EINTR, "read: " << std::strerror(errno));
-                continue;
-            }
-            all.append(buf, static_cast<std::size_t>(n));
+            if (n > 0)
+                all.append(buf, static_cast<std::size_t>(n));
         }
     }
 
@@ -126,7 +160,34 @@ public:
         return line;
     }
 
+#if defined(_WIN32)
+    // Windows has no signals. What SIGINT and SIGTERM ask of a console
+    // server there is a console control event, which the examples' loop
+    // (example/event_loop.hpp) handles as a clean stop: a CTRL_C_EVENT to
+    // every process of the child's console, which this process joins for
+    // the call. The one way, on Windows and Wine, to deliver it to one
+    // child without a console of one's own (Wine refuses CTRL_BREAK_EVENT
+    // to a console's processes as a whole).
+    void signal(int sig)
+    {
+        BOOST_REQUIRE_MESSAGE(sig == SIGINT || sig == SIGTERM, "no Windows counterpart to signal " << sig);
+        // The event reaches this process too: handled (ignored) here, where
+        // the default would end it. A handler, unlike the ignore flag that
+        // SetConsoleCtrlHandler(nullptr, TRUE) sets, is not inherited by
+        // the children started later, which must see the event.
+        static const bool handled = ::SetConsoleCtrlHandler(&ignore_console_event, TRUE) != 0;
+        BOOST_REQUIRE(handled);
+        ::FreeConsole();
+        BOOST_REQUIRE_MESSAGE(::AttachConsole(pid_), "AttachConsole: " << ::GetLastError());
+        const bool sent = ::GenerateConsoleCtrlEvent(CTRL_C_EVENT, 0) != 0;
+        const ::DWORD error = ::GetLastError();
+        ::FreeConsole();
+        ::AttachConsole(ATTACH_PARENT_PROCESS); // back to ours, if there was one
+        BOOST_REQUIRE_MESSAGE(sent, "GenerateConsoleCtrlEvent: " << error);
+    }
+#else
     void signal(int sig) { BOOST_REQUIRE(::kill(pid_, sig) == 0); }
+#endif
 
     // Sends `sig` and returns the exit status (see wait_exit).
     int stop(int sig)
@@ -139,23 +200,38 @@ public:
     int wait_exit()
     {
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        int status = 0;
         while (std::chrono::steady_clock::now() < deadline)
         {
-            const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-            if (r == pid_)
-            {
-                pid_ = -1;
-                BOOST_REQUIRE_MESSAGE(WIFEXITED(status), "the example died of a signal: "
-                        << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
-                return WEXITSTATUS(status);
-            }
+            if (const std::optional<int> status = try_reap())
+                return *status;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
         BOOST_FAIL("the example did not exit within 10 s");
         return -1;
     }
 
+#if defined(_WIN32)
+    // Its working set in KiB: the current one ("VmRSS"), or the peak
+    // ("VmHWM"), Linux's names for them.
+    std::size_t rss_kib(const char* field = "VmRSS") const
+    {
+        ::PROCESS_MEMORY_COUNTERS counters{};
+        BOOST_REQUIRE(::GetProcessMemoryInfo(process_, &counters, sizeof counters));
+        const std::size_t bytes = std::strcmp(field, "VmHWM") == 0 ? counters.PeakWorkingSetSize
+                                                                  : counters.WorkingSetSize;
+        BOOST_REQUIRE_MESSAGE(bytes != 0, field << " is 0 for process " << pid_);
+        return bytes / 1024;
+    }
+
+    // Its open handles, sockets among them (Wine's count is a stub that
+    // says 0: see handle_counts_work).
+    std::size_t open_fds() const
+    {
+        ::DWORD n = 0;
+        BOOST_REQUIRE(::GetProcessHandleCount(process_, &n));
+        return n;
+    }
+#else
     // Its resident set in KiB: the current one, or the peak ("VmHWM").
     std::size_t rss_kib(const char* field = "VmRSS") const
     {
@@ -221,8 +297,112 @@ public:
         BOOST_REQUIRE_MESSAGE(::prlimit(pid_, RLIMIT_NOFILE, &r, nullptr) == 0,
             "prlimit: " << std::strerror(errno));
     }
+#endif
 
 private:
+#if defined(_WIN32)
+    void spawn(const std::vector<std::string>& args, capture what)
+    {
+        ::SECURITY_ATTRIBUTES inherited{sizeof(::SECURITY_ATTRIBUTES), nullptr, TRUE};
+        ::HANDLE write_end = nullptr;
+        BOOST_REQUIRE(::CreatePipe(&out_, &write_end, &inherited, 0));
+        ::SetHandleInformation(out_, HANDLE_FLAG_INHERIT, 0); // only the child's end
+        ::STARTUPINFOA startup{};
+        startup.cb = sizeof startup;
+        startup.dwFlags = STARTF_USESTDHANDLES | STARTF_USESHOWWINDOW;
+        startup.wShowWindow = SW_HIDE;
+        startup.hStdInput = ::GetStdHandle(STD_INPUT_HANDLE);
+        startup.hStdOutput = write_end;
+        startup.hStdError = what == capture::stdout_and_stderr ? write_end : ::GetStdHandle(STD_ERROR_HANDLE);
+        std::string command_line;
+        for (const auto& a : args)
+            command_line += (command_line.empty() ? "" : " ") + child_detail::quote_argument(a);
+        ::PROCESS_INFORMATION info{};
+        // No application name: the first argument is searched for as a
+        // program, ".exe" appended, as a shell would.
+        const bool started = ::CreateProcessA(nullptr, command_line.data(), nullptr, nullptr, TRUE,
+                                 CREATE_NEW_CONSOLE, nullptr, nullptr, &startup, &info) != 0;
+        const ::DWORD error = ::GetLastError();
+        ::CloseHandle(write_end);
+        if (!started) // the destructor will not run: nothing may be left open
+        {
+            ::CloseHandle(out_);
+            out_ = nullptr;
+        }
+        BOOST_REQUIRE_MESSAGE(started, "CreateProcess " << args[0] << ": error " << error);
+        ::CloseHandle(info.hThread);
+        process_ = info.hProcess;
+        pid_ = info.dwProcessId;
+    }
+
+    // Until its output has something to read (or has ended); false once
+    // `deadline` has passed. Anonymous pipes cannot be waited on: peeked.
+    bool wait_for_output(std::chrono::steady_clock::time_point deadline) const
+    {
+        for (;;)
+        {
+            ::DWORD available = 0;
+            if (!::PeekNamedPipe(out_, nullptr, 0, nullptr, &available, nullptr) || available > 0)
+                return true; // data, or the end (the read will say which)
+            if (std::chrono::steady_clock::now() >= deadline)
+                return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+    }
+
+    // Bytes read, 0 at the end of its output.
+    long read_output(char* buf, std::size_t size)
+    {
+        ::DWORD n = 0;
+        if (!::ReadFile(out_, buf, static_cast<::DWORD>(size), &n, nullptr))
+        {
+            BOOST_REQUIRE_MESSAGE(::GetLastError() == ERROR_BROKEN_PIPE, "ReadFile: " << ::GetLastError());
+            return 0;
+        }
+        return static_cast<long>(n);
+    }
+
+    // Its exit status once it has exited.
+    std::optional<int> try_reap()
+    {
+        if (::WaitForSingleObject(process_, 0) != WAIT_OBJECT_0)
+            return std::nullopt;
+        ::DWORD code = 0;
+        BOOST_REQUIRE(::GetExitCodeProcess(process_, &code));
+        ::CloseHandle(process_);
+        process_ = nullptr;
+        return static_cast<int>(code);
+    }
+
+    static BOOL WINAPI ignore_console_event(::DWORD) { return TRUE; }
+
+    ::HANDLE process_ = nullptr;
+    ::DWORD pid_ = 0;
+    ::HANDLE out_ = nullptr;
+#else
+    void spawn(const std::vector<std::string>& args, capture what)
+    {
+        int fds[2];
+        BOOST_REQUIRE(::pipe2(fds, O_CLOEXEC) == 0);
+        posix_spawn_file_actions_t actions;
+        ::posix_spawn_file_actions_init(&actions);
+        ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO); // clears CLOEXEC
+        if (what == capture::stdout_and_stderr)
+            ::posix_spawn_file_actions_adddup2(&actions, fds[1], STDERR_FILENO);
+        std::vector<char*> argv;
+        for (const auto& a : args)
+            argv.push_back(const_cast<char*>(a.c_str()));
+        argv.push_back(nullptr);
+        const int rc = ::posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), environ);
+        ::posix_spawn_file_actions_destroy(&actions);
+        ::close(fds[1]);
+        if (rc != 0) // the destructor will not run: nothing may be left open
+            ::close(fds[0]);
+        else
+            out_ = fds[0];
+        BOOST_REQUIRE_MESSAGE(rc == 0, "posix_spawn " << args[0] << ": " << std::strerror(rc));
+    }
+
     // Until its output has something to read (or has ended); false once
     // `deadline` has passed.
     bool wait_for_output(std::chrono::steady_clock::time_point deadline) const
@@ -239,8 +419,33 @@ private:
         }
     }
 
+    // Bytes read, 0 at the end of its output.
+    long read_output(char* buf, std::size_t size)
+    {
+        for (;;)
+        {
+            const ssize_t n = ::read(out_, buf, size);
+            if (n >= 0)
+                return static_cast<long>(n);
+            BOOST_REQUIRE_MESSAGE(errno == EINTR, "read: " << std::strerror(errno));
+        }
+    }
+
+    // Its exit status once it has exited; fails if a signal killed it.
+    std::optional<int> try_reap()
+    {
+        int status = 0;
+        if (::waitpid(pid_, &status, WNOHANG) != pid_)
+            return std::nullopt;
+        pid_ = -1;
+        BOOST_REQUIRE_MESSAGE(WIFEXITED(status), "the example died of a signal: "
+                << (WIFSIGNALED(status) ? WTERMSIG(status) : 0));
+        return WEXITSTATUS(status);
+    }
+
     pid_t pid_ = -1;
     int out_ = -1;
+#endif
 };
 
 // The port in "listening on 127.0.0.1:PORT".

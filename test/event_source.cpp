@@ -12,7 +12,11 @@
 #define BOOST_TEST_MODULE event_source
 #include "util.hpp"
 
-#include <sys/eventfd.h>
+#if defined(_WIN32)
+#  include "byte_channel.hpp"
+#else
+#  include <sys/eventfd.h>
+#endif
 #include <type_traits>
 #include <vector>
 
@@ -25,26 +29,94 @@ using mio_test::expect_system_error;
 
 namespace {
 
-// A user type owning two fds, registered as one source: both fds get the
-// same token (mio's pattern for a source made of several handles).
-class eventfd_pair
+#if defined(_WIN32)
+// A user type owning two sockets, registered as one source: both get the
+// same token (mio's pattern for a source made of several handles). Windows
+// has no eventfd and no raw handle source: each part is the receiving end
+// of a loopback TCP channel, registered through the registry.
+class two_part_source
 {
 public:
-    eventfd_pair()
+    void signal_a() { signal(a_); }
+    void signal_b() { signal(b_); }
+
+    // Reads both parts to would_block, as an edge-triggered user does after
+    // an event: on IOCP the would_block is what re-arms a socket's poll.
+    void drain()
+    {
+        drain(a_);
+        drain(b_);
+    }
+
+    void register_(const registry& r, token t, interest i, error_code& ec)
+    {
+        r.register_(a_.receiver, t, i, ec);
+        if (ec)
+            return;
+        r.register_(b_.receiver, t, i, ec);
+        if (ec)
+        {
+            // Strong guarantee: undo the half that succeeded.
+            error_code ignored;
+            r.deregister(a_.receiver, ignored);
+        }
+    }
+    void reregister(const registry& r, token t, interest i, error_code& ec)
+    {
+        r.reregister(a_.receiver, t, i, ec);
+        if (!ec)
+            r.reregister(b_.receiver, t, i, ec);
+    }
+    void deregister(const registry& r, error_code& ec)
+    {
+        r.deregister(a_.receiver, ec);
+        error_code second;
+        r.deregister(b_.receiver, second);
+        if (!ec)
+            ec = second;
+    }
+
+private:
+    static void signal(mio_test::byte_channel& c)
+    {
+        BOOST_REQUIRE(c.sender.write_some(boost::asio::buffer("x", 1)) == 1u);
+    }
+    static void drain(mio_test::byte_channel& c)
+    {
+        char buf[64];
+        error_code ec;
+        while (!ec)
+            c.receiver.read_some(boost::asio::buffer(buf), ec);
+        BOOST_REQUIRE(mio_test::is_would_block(ec));
+    }
+
+    mio_test::byte_channel a_ = mio_test::make_byte_channel();
+    mio_test::byte_channel b_ = mio_test::make_byte_channel();
+};
+#else
+// A user type owning two fds, registered as one source: both fds get the
+// same token (mio's pattern for a source made of several handles).
+class two_part_source
+{
+public:
+    two_part_source()
         : a_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
         , b_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK))
     {
     }
-    ~eventfd_pair()
+    ~two_part_source()
     {
         ::close(a_);
         ::close(b_);
     }
-    eventfd_pair(const eventfd_pair&) = delete;
-    eventfd_pair& operator=(const eventfd_pair&) = delete;
+    two_part_source(const two_part_source&) = delete;
+    two_part_source& operator=(const two_part_source&) = delete;
 
-    int a() const { return a_; }
-    int b() const { return b_; }
+    void signal_a() { signal(a_); }
+    void signal_b() { signal(b_); }
+    // An eventfd's every write is a new edge under epoll and kqueue: the
+    // counters need no reading between events.
+    void drain() {}
 
     void register_(const registry& r, token t, interest i, error_code& ec)
     {
@@ -75,9 +147,16 @@ public:
     }
 
 private:
+    static void signal(int efd)
+    {
+        const std::uint64_t one = 1;
+        BOOST_REQUIRE(::write(efd, &one, sizeof one) == static_cast<ssize_t>(sizeof one));
+    }
+
     int a_;
     int b_;
 };
+#endif
 
 // mio's TestEventSource: records what the registry asked of it.
 struct recording_source
@@ -166,12 +245,19 @@ struct non_const_members_only
 
 // The trait says yes to the library's sources and to user types with the
 // three members, and no to everything else.
+#if defined(_WIN32) // the library's sources there: the sockets
+static_assert(mio::is_event_source_v<mio::net::tcp_stream>);
+static_assert(mio::is_event_source_v<const mio::net::tcp_stream>);
+static_assert(mio::is_event_source_v<mio::net::tcp_listener>);
+static_assert(mio::is_event_source_v<mio::net::udp_socket>);
+#else
 static_assert(mio::is_event_source_v<mio::posix::source_fd>);
 static_assert(mio::is_event_source_v<const mio::posix::source_fd>);
 static_assert(mio::is_event_source_v<mio::posix::sender>);
 static_assert(mio::is_event_source_v<mio::posix::receiver>);
 static_assert(mio::is_event_source_v<const mio::posix::receiver>);
-static_assert(mio::is_event_source_v<eventfd_pair>);
+#endif
+static_assert(mio::is_event_source_v<two_part_source>);
 static_assert(mio::is_event_source_v<recording_source>);
 static_assert(mio::is_event_source_v<failing_source>);
 static_assert(mio::is_event_source_v<non_const_members_only>);
@@ -187,57 +273,59 @@ static_assert(!mio::is_event_source_v<mio::poll>);
 static_assert(!mio::is_event_source_v<mio::registry>);
 static_assert(!mio::is_event_source_v<const mio::registry>);
 static_assert(!mio::is_event_source_v<mio::waker>, "the waker registers itself");
+static_assert(std::is_base_of_v<std::true_type, mio::is_event_source<two_part_source>>);
+#if !defined(_WIN32)
 static_assert(std::is_base_of_v<std::true_type, mio::is_event_source<mio::posix::sender>>);
+#endif
 static_assert(std::is_base_of_v<std::false_type, mio::is_event_source<int>>);
 
 #if defined(BOOST_MIO_HAS_CONCEPTS)
 // The concept agrees with the trait, case by case.
 template <class T>
 constexpr bool agree = mio::event_source<T> == mio::is_event_source_v<T>;
+#if defined(_WIN32)
+static_assert(agree<mio::net::tcp_stream> && agree<const mio::net::tcp_stream>);
+#else
 static_assert(agree<mio::posix::source_fd> && agree<const mio::posix::source_fd>);
 static_assert(agree<mio::posix::sender> && agree<mio::posix::receiver>);
-static_assert(agree<eventfd_pair> && agree<recording_source> && agree<failing_source>);
+#endif
+static_assert(agree<two_part_source> && agree<recording_source> && agree<failing_source>);
 static_assert(agree<non_const_members_only> && agree<const non_const_members_only>);
 static_assert(agree<int> && agree<int*> && agree<no_members> && agree<missing_deregister>);
 static_assert(agree<missing_error_code> && agree<wrong_spelling> && agree<mio::poll>);
 static_assert(agree<mio::registry> && agree<const mio::registry>);
-static_assert(mio::event_source<eventfd_pair>);
+static_assert(mio::event_source<two_part_source>);
 static_assert(!mio::event_source<no_members>);
 
 // Usable as a constraint.
 template <mio::event_source S>
 constexpr bool constrained(const S*) { return true; }
 constexpr bool constrained(const void*) { return false; }
+static_assert(constrained(static_cast<const two_part_source*>(nullptr)));
+#if !defined(_WIN32)
 static_assert(constrained(static_cast<const mio::posix::source_fd*>(nullptr)));
+#endif
 static_assert(!constrained(static_cast<const no_members*>(nullptr)));
 #endif
-
-namespace {
-
-void signal_eventfd(int efd)
-{
-    const std::uint64_t one = 1;
-    BOOST_REQUIRE(::write(efd, &one, sizeof one) == static_cast<ssize_t>(sizeof one));
-}
-
-} // namespace
 
 BOOST_AUTO_TEST_CASE(composite_source_gets_events_from_both_fds)
 {
     mio::poll p;
     mio::events evs(8);
-    eventfd_pair pair;
+    two_part_source pair;
     p.registry().register_(pair, token(7), interest::readable);
     mio_test::expect_no_events(p, evs);
 
-    signal_eventfd(pair.a());
+    pair.signal_a();
     mio_test::expect_events(p, evs, {mio_test::readable(7)});
-    signal_eventfd(pair.b());
+    pair.drain();
+    pair.signal_b();
     mio_test::expect_events(p, evs, {mio_test::readable(7)});
+    pair.drain();
 
     // Both at once: one event per fd.
-    signal_eventfd(pair.a());
-    signal_eventfd(pair.b());
+    pair.signal_a();
+    pair.signal_b();
     std::size_t n = 0;
     const auto deadline = std::chrono::steady_clock::now() + mio_test::event_timeout;
     while (n < 2 && std::chrono::steady_clock::now() < deadline)
@@ -247,14 +335,15 @@ BOOST_AUTO_TEST_CASE(composite_source_gets_events_from_both_fds)
             n += e.token() == token(7) ? 1 : 0;
     }
     BOOST_TEST(n == 2u);
+    pair.drain();
 
     p.registry().reregister(pair, token(8), interest::readable);
-    signal_eventfd(pair.b());
+    pair.signal_b();
     mio_test::expect_events(p, evs, {mio_test::readable(8)});
 
     p.registry().deregister(pair);
-    signal_eventfd(pair.a());
-    signal_eventfd(pair.b());
+    pair.signal_a();
+    pair.signal_b();
     mio_test::expect_no_events(p, evs);
 
     // Errors of the parts come through: deregistering again is ENOENT.
@@ -266,12 +355,12 @@ BOOST_AUTO_TEST_CASE(composite_source_register_twice_fails_and_keeps_the_first)
 {
     mio::poll p;
     mio::events evs(8);
-    eventfd_pair pair;
+    two_part_source pair;
     p.registry().register_(pair, token(1), interest::readable);
     error_code ec;
     p.registry().register_(pair, token(2), interest::readable, ec);
     BOOST_TEST((ec == boost::system::errc::file_exists));
-    signal_eventfd(pair.b());
+    pair.signal_b();
     mio_test::expect_events(p, evs, {mio_test::readable(1)});
 }
 

@@ -22,8 +22,10 @@
 #include <fstream>
 #include <iterator>
 #include <string>
-#include <sys/wait.h>
 #include <thread>
+#if !defined(_WIN32)
+#  include <sys/wait.h>
+#endif
 #include <vector>
 
 using namespace mio_test;
@@ -204,6 +206,7 @@ struct server_fixture
     }
 };
 
+#if !defined(_WIN32)
 // Runs `cmd` (bounded by timeout(1)); its exit status and output.
 std::pair<int, std::string> run(const std::string& cmd)
 {
@@ -223,11 +226,16 @@ std::string file_contents(const std::string& path)
     std::ifstream in(path, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
+#endif
 
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(http_server, server_fixture)
 
+// curl is started through the POSIX shell (popen, timeout(1)); under Wine
+// the Windows test can start Windows programs only, and Wine has no curl.
+// The raw-socket clients below drive the same server on both systems.
+#if !defined(_WIN32)
 BOOST_AUTO_TEST_CASE(curl_gets_two_urls_over_one_connection)
 {
     temp_dir dir;
@@ -247,6 +255,8 @@ BOOST_AUTO_TEST_CASE(curl_gets_404_for_an_unknown_target)
     BOOST_TEST(status == 0);
     BOOST_TEST(out == "404");
 }
+
+#endif
 
 BOOST_AUTO_TEST_CASE(pipelined_requests_in_one_send_are_answered_in_order)
 {
@@ -346,7 +356,10 @@ BOOST_AUTO_TEST_CASE(a_client_that_resets_mid_response_leaves_the_server_serving
     client after(port);
     after.send(get("/"));
     expect_hello(after.next());
-    // The reset connection is closed in the server, not leaked.
+    // The reset connection is closed in the server, not leaked (where
+    // handles can be counted: not under Wine).
+    if (!handle_counts_work())
+        return;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (server.open_fds() > fds_before + 1 && std::chrono::steady_clock::now() < deadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

@@ -21,8 +21,10 @@
 
 #include <csignal>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
+#if !defined(_WIN32)
+#  include <sys/stat.h>
+#endif
 
 using namespace mio_test;
 using mio::interest;
@@ -78,6 +80,9 @@ BOOST_AUTO_TEST_CASE(tcp_server_echoes_32_mib_after_half_close_with_bounded_outp
     check_tcp_echo_after_half_close("tcp_server");
 }
 
+// unix_echo and the Asio bridge's servers are examples Windows does not
+// build (example/CMakeLists.txt): Unix-domain sockets are POSIX only.
+#if !defined(_WIN32)
 BOOST_AUTO_TEST_CASE(unix_echo_echoes_32_mib_after_half_close_with_bounded_output)
 {
     temp_dir dir;
@@ -104,6 +109,7 @@ BOOST_AUTO_TEST_CASE(coroutine_echo_echoes_32_mib_after_half_close_with_bounded_
     check_tcp_echo_after_half_close("coroutine_echo");
 }
 #endif
+#endif // !_WIN32
 
 BOOST_AUTO_TEST_CASE(udp_server_echoes_every_datagram)
 {
@@ -142,17 +148,22 @@ BOOST_AUTO_TEST_CASE(udp_server_echoes_every_datagram)
         {
             boost::system::error_code ec;
             auto [n, from] = senders[i].receive_from(asio::buffer(buf), ec);
-            if (is_would_block(ec))
+            // An event may be one the socket's registration raised for
+            // datagrams read since (spurious, as mio allows: seen under
+            // Wine, where the echoes come slower): wait again then.
+            for (int waits = 0; is_would_block(ec) && waits < 10; ++waits)
             {
                 expect_events(p, evs, {readable(10 + i)});
-                std::tie(n, from) = senders[i].receive_from(asio::buffer(buf));
+                std::tie(n, from) = senders[i].receive_from(asio::buffer(buf), ec);
             }
+            BOOST_REQUIRE_MESSAGE(!ec, "receive_from: " << ec.message());
             BOOST_TEST(std::string(buf.data(), n) == std::to_string(i) + ":" + std::to_string(k));
         }
     }
     BOOST_TEST(server.stop(SIGTERM) == 0);
 }
 
+#if !defined(_WIN32) // unix_echo: Unix-domain sockets are POSIX only
 BOOST_AUTO_TEST_CASE(unix_echo_echoes_and_removes_its_socket_on_sigterm)
 {
     temp_dir dir;
@@ -184,3 +195,4 @@ BOOST_AUTO_TEST_CASE(unix_echo_refuses_an_existing_path)
     // It prints no "listening" line and exits with status 1.
     BOOST_TEST(server.wait_exit() == 1);
 }
+#endif

@@ -39,6 +39,7 @@ std::pair<int, std::string> run_to_end(const std::vector<std::string>& args,
     return {p.wait_exit(), std::move(out)};
 }
 
+#if !defined(_WIN32) // for the POSIX examples below
 std::vector<std::string> lines_of(const std::string& text)
 {
     std::vector<std::string> lines;
@@ -53,6 +54,7 @@ std::string datagram_request(std::size_t k)
 {
     return std::to_string(k) + ":" + std::string(k * 7919 % 4000, static_cast<char>('a' + k % 26));
 }
+#endif
 
 } // namespace
 
@@ -69,19 +71,21 @@ BOOST_AUTO_TEST_CASE(every_example_rejects_bad_arguments_with_a_usage_line)
         {"tcp_server", {"1", "2"}, "too many arguments"},
         {"udp_server", {"70000"}, "bad port '70000'"},
         {"udp_server", {"-1"}, "bad port '-1'"},
+        {"tcp_client", {"1"}, "too few arguments"},
+        {"tcp_client", {"0", "hello"}, "bad port '0'"},
+        {"chat_server", {"0", "100"}, "bad byte count '100'"},
+        {"tcp_proxy", {"0"}, "too few arguments"},
+        {"tcp_proxy", {"0", "0"}, "bad target port '0'"},
+#if !defined(_WIN32) // examples Windows does not build (example/CMakeLists.txt)
         {"asio_hybrid_server", {"9x"}, "bad port '9x'"},
         {"asio_source_echo", {" 80"}, "bad port ' 80'"},
         {"unix_echo", {}, ""},
-        {"tcp_client", {"1"}, "too few arguments"},
-        {"tcp_client", {"0", "hello"}, "bad port '0'"},
         {"timer", {"0", "5"}, "bad interval '0'"},
         {"timer", {"10", "99999999999999999999999"}, "bad count"},
         {"threads", {"65"}, "bad worker count '65'"},
         {"unix_datagram_pair", {}, "too few arguments"},
         {"unix_datagram_pair", {"0"}, "bad count '0'"},
-        {"chat_server", {"0", "100"}, "bad byte count '100'"},
-        {"tcp_proxy", {"0"}, "too few arguments"},
-        {"tcp_proxy", {"0", "0"}, "bad target port '0'"},
+#endif
     };
     for (const auto& c : calls)
     {
@@ -103,8 +107,13 @@ BOOST_AUTO_TEST_CASE(tcp_client_gets_its_100_kb_message_back_from_tcp_server)
     child_process server({example_path("tcp_server"), "0"});
     const unsigned short port = parse_port(server.first_line());
     // Printable (it is a command-line argument), and far more than one
-    // write: the client sends while it reads.
+    // write: the client sends while it reads. A Windows command line holds
+    // 32,767 characters at most (CreateProcess): 30 KB there.
+#if defined(_WIN32)
+    std::string message = pattern(30 * 1000, 9);
+#else
     std::string message = pattern(100 * 1000, 9);
+#endif
     for (char& c : message)
         c = static_cast<char>('!' + static_cast<unsigned char>(c) % 90);
     const auto [status, out] = run_to_end({example_path("tcp_client"), std::to_string(port), message});
@@ -125,10 +134,15 @@ BOOST_AUTO_TEST_CASE(tcp_client_reports_a_refused_connection)
     // libkqueue reads SO_ERROR itself, so the reason is gone (tcp_client.cpp).
     BOOST_TEST(out.find("tcp_client: connect: failed") != std::string::npos, out);
 #else
-    BOOST_TEST(out.find("tcp_client: connect: Connection refused") != std::string::npos, out);
+    // "Connection refused" on POSIX; the OS's own words for it on Windows.
+    const std::string refused = make_error_code(asio::error::connection_refused).message();
+    BOOST_TEST(out.find("tcp_client: connect: " + refused) != std::string::npos, out);
 #endif
 }
 
+// timer (timerfd), threads (pipes) and unix_datagram_pair are POSIX
+// examples, which Windows does not build (example/CMakeLists.txt).
+#if !defined(_WIN32)
 BOOST_AUTO_TEST_CASE(timer_counts_every_expiration_and_never_finishes_early)
 {
     constexpr int interval_ms = 20, count = 5;
@@ -198,3 +212,4 @@ BOOST_AUTO_TEST_CASE(unix_datagram_pair_gets_every_reply_whole_and_in_order)
     }
     BOOST_TEST(lines.back() == std::to_string(count) + " replies, each its request in capitals");
 }
+#endif

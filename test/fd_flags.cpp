@@ -35,10 +35,7 @@ void check_flags(const Socket& s, const char* what)
 template <class Listener>
 auto accept_one(Listener& l)
 {
-    mio::poll p;
-    mio::events evs(4);
-    p.registry().register_(l, mio::token(0), mio::interest::readable);
-    expect_events(p, evs, {readable(0)});
+    wait_until_readable(l);
     return l.accept();
 }
 

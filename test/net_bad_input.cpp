@@ -15,8 +15,10 @@
 // The headers are self-contained: they come first.
 #include <boost/mio/net/tcp_listener.hpp>
 #include <boost/mio/net/udp_socket.hpp>
-#include <boost/mio/net/unix_datagram.hpp>
-#include <boost/mio/net/unix_listener.hpp>
+#if !defined(_WIN32)
+#  include <boost/mio/net/unix_datagram.hpp>
+#  include <boost/mio/net/unix_listener.hpp>
+#endif
 
 #define BOOST_TEST_MODULE net_bad_input
 #include "util.hpp"
@@ -26,11 +28,13 @@
 
 #include <array>
 #include <cstddef>
-#include <fcntl.h>
 #include <string>
-#include <sys/resource.h>
-#include <sys/stat.h>
-#include <sys/un.h>
+#if !defined(_WIN32)
+#  include <fcntl.h>
+#  include <sys/resource.h>
+#  include <sys/stat.h>
+#  include <sys/un.h>
+#endif
 
 using namespace mio_test;
 using mio::interest;
@@ -43,8 +47,11 @@ bool is_code(const boost::system::system_error& e, const boost::system::error_co
     return e.code() == want;
 }
 
+#if !defined(_WIN32)
 const boost::system::error_code name_too_long(ENAMETOOLONG, boost::system::system_category());
-const boost::system::error_code bad_descriptor(EBADF, boost::system::system_category());
+#endif
+// EBADF; on Windows WSAEBADF, as Asio reports a closed socket.
+const boost::system::error_code bad_descriptor = boost::asio::error::bad_descriptor;
 
 } // namespace
 
@@ -56,7 +63,8 @@ BOOST_AUTO_TEST_CASE(tcp_bind_address_in_use)
     auto again = net::tcp_listener::bind(l.local_endpoint(), ec);
     BOOST_TEST(ec == boost::asio::error::address_in_use);
     BOOST_TEST(!again.is_open());
-    BOOST_TEST(count_open_fds() == fds); // the failed socket was closed
+    if (handle_counts_work())
+        BOOST_TEST(count_open_fds() == fds); // the failed socket was closed
     BOOST_CHECK_EXCEPTION(net::tcp_listener::bind(l.local_endpoint()),
         boost::system::system_error, [](const auto& e) {
             return is_code(e, boost::asio::error::address_in_use);
@@ -94,6 +102,7 @@ BOOST_AUTO_TEST_CASE(connect_to_closed_port_and_missing_unix_listener)
     else
         BOOST_TEST(ec == boost::asio::error::connection_refused);
 
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
     temp_dir dir;
     auto u = net::unix_stream::connect(dir.file("nobody"), ec);
     BOOST_TEST(ec == boost::system::errc::no_such_file_or_directory);
@@ -103,7 +112,10 @@ BOOST_AUTO_TEST_CASE(connect_to_closed_port_and_missing_unix_listener)
     } // the socket file stays, nobody listens
     u = net::unix_stream::connect(dir.file("gone"), ec);
     BOOST_TEST(ec == boost::asio::error::connection_refused);
+#endif
 }
+
+#if !defined(_WIN32) // Unix-domain names are POSIX only
 
 BOOST_AUTO_TEST_CASE(unix_names_of_107_bytes_work_108_are_refused_untruncated)
 {
@@ -151,6 +163,7 @@ BOOST_AUTO_TEST_CASE(unix_path_with_inner_nul_is_invalid)
     struct stat st;
     BOOST_TEST(::stat(dir.file("a").c_str(), &st) != 0); // no cut name bound
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(truncated_datagram_reports_message_size_with_the_bytes)
 {
@@ -185,6 +198,7 @@ BOOST_AUTO_TEST_CASE(truncated_datagram_reports_message_size_with_the_bytes)
     rx.receive(asio::buffer(whole), ec);
     BOOST_TEST(is_would_block(ec));
 
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
     // The same for Unix datagrams, with several buffers.
     auto [d1, d2] = net::unix_datagram::pair();
     BOOST_TEST(d1.send(asio::buffer(big)) == big.size());
@@ -193,6 +207,7 @@ BOOST_AUTO_TEST_CASE(truncated_datagram_reports_message_size_with_the_bytes)
     BOOST_TEST(d2.receive(in, ec) == 8u);
     BOOST_TEST(ec == boost::asio::error::message_size);
     BOOST_TEST(std::string(a, 4) + std::string(b, 4) == big.substr(0, 8));
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(closed_and_released_sockets_report_bad_descriptor)
@@ -225,11 +240,11 @@ BOOST_AUTO_TEST_CASE(closed_and_released_sockets_report_bad_descriptor)
         [](const auto& e) { return is_code(e, bad_descriptor); });
 
     auto l = net::tcp_listener::bind(local_v4());
-    const int fd = l.release();
+    const auto fd = l.release();
     auto none = l.accept(ec);
     BOOST_TEST(ec == bad_descriptor);
     BOOST_TEST(!none.first.is_open());
-    ::close(fd);
+    close_native(fd);
 
     auto u = net::udp_socket::bind(udp_local_v4());
     const udp::endpoint to = u.local_endpoint();
@@ -241,9 +256,11 @@ BOOST_AUTO_TEST_CASE(closed_and_released_sockets_report_bad_descriptor)
     u.set_broadcast(true, ec);
     BOOST_TEST(ec == bad_descriptor);
 
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
     net::unix_datagram d;
     d.connect(abstract_name("x"), ec);
     BOOST_TEST(ec == bad_descriptor);
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(write_to_reset_peer_is_an_error_without_sigpipe)
@@ -257,7 +274,15 @@ BOOST_AUTO_TEST_CASE(write_to_reset_peer_is_an_error_without_sigpipe)
     p.registry().register_(pair.client, token(1), interest::readable | interest::writable);
     set_linger_zero(pair.server.native_handle());
     pair.server.close();
+#if defined(_WIN32)
+    // A reset is not is_error() there (AFD_POLL_ABORT, mio's event.rs):
+    // it closes both directions.
+    expected_event reset = read_closed(1);
+    reset.write_closed = true;
+    expect_events(p, evs, {reset});
+#else
     expect_events(p, evs, {error_event(1)});
+#endif
     const std::string chunk(4096, 'x');
     boost::system::error_code ec;
     std::size_t errors = 0;
@@ -273,6 +298,7 @@ BOOST_AUTO_TEST_CASE(write_to_reset_peer_is_an_error_without_sigpipe)
     }
     BOOST_TEST(errors == 8u);
 
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
     auto [a, b] = net::unix_stream::pair();
     b.close();
     a.write_some(asio::buffer(chunk), ec);
@@ -285,7 +311,13 @@ BOOST_AUTO_TEST_CASE(write_to_reset_peer_is_an_error_without_sigpipe)
     d2.close();
     d1.send(asio::buffer(chunk), ec);
     BOOST_TEST(ec.failed());
+#endif
 }
+
+// RLIMIT_NOFILE is POSIX's: Windows has no per-process handle limit a
+// program can lower to make accept fail (its limits are the kernel's
+// pools), so this case has no Windows counterpart.
+#if !defined(_WIN32)
 
 BOOST_AUTO_TEST_CASE(accept_when_out_of_descriptors_reports_emfile_and_recovers)
 {
@@ -323,6 +355,7 @@ BOOST_AUTO_TEST_CASE(accept_when_out_of_descriptors_reports_emfile_and_recovers)
     expect_events(p, evs, {readable(0)});
     BOOST_TEST(l.accept().first.is_open());
 }
+#endif
 
 BOOST_AUTO_TEST_CASE(out_of_range_options_are_invalid)
 {

@@ -70,42 +70,59 @@ namespace {
 template <class Make>
 void destroying_closes_the_descriptor(Make make)
 {
+    // Wine's handle count is a stub (always 0): the counts are checked
+    // where they are real, the rest everywhere.
+    const bool counts = handle_counts_work();
     const int before = count_open_fds();
     {
         auto s = make();
         BOOST_TEST(s.is_open());
-        BOOST_TEST(count_open_fds() == before + 1);
+        if (counts)
+            BOOST_TEST(count_open_fds() == before + 1);
         auto moved = std::move(s);
-        BOOST_TEST(count_open_fds() == before + 1); // moving opens nothing
+        BOOST_TEST(!s.is_open());
+        BOOST_TEST(moved.is_open());
+        if (counts)
+            BOOST_TEST(count_open_fds() == before + 1); // moving opens nothing
     }
-    BOOST_TEST(count_open_fds() == before);
+    if (counts)
+        BOOST_TEST(count_open_fds() == before);
 
-    int fd = -1;
+    decltype(make().release()) fd;
     {
         auto s = make();
         fd = s.release();
+        BOOST_TEST(!s.is_open());
     }
-    BOOST_TEST(count_open_fds() == before + 1); // released: not closed
-    ::close(fd);
+    if (counts)
+        BOOST_TEST(count_open_fds() == before + 1); // released: not closed
+    // Still open after the object's destruction: it can be queried (a closed
+    // handle would say bad descriptor) and closed once here.
+    auto adopted = decltype(make())::from_native(fd);
+    boost::system::error_code ec;
+    adopted.local_endpoint(ec);
+    BOOST_TEST(!ec, ec.message());
 }
 
 } // namespace
 
 BOOST_AUTO_TEST_CASE(every_socket_type_closes_on_destruction)
 {
-    temp_dir dir;
     destroying_closes_the_descriptor([] { return net::tcp_listener::bind(local_v4()); });
     destroying_closes_the_descriptor([] { return net::udp_socket::bind(udp_local_v4()); });
+    auto l = net::tcp_listener::bind(local_v4());
+    destroying_closes_the_descriptor([&] { return net::tcp_stream::connect(l.local_endpoint()); });
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
+    temp_dir dir;
     destroying_closes_the_descriptor([] { return net::unix_datagram::unbound(); });
     int n = 0;
     destroying_closes_the_descriptor(
         [&] { return net::unix_listener::bind(dir.file("l" + std::to_string(n++))); });
     destroying_closes_the_descriptor(
         [&] { return net::unix_datagram::bind(dir.file("d" + std::to_string(n++))); });
-    auto l = net::tcp_listener::bind(local_v4());
-    destroying_closes_the_descriptor([&] { return net::tcp_stream::connect(l.local_endpoint()); });
     auto u = net::unix_listener::bind(dir.file("u"));
     destroying_closes_the_descriptor([&] { return net::unix_stream::connect(dir.file("u")); });
+#endif
 }
 
 BOOST_AUTO_TEST_CASE(deregistered_listener_gives_only_the_waker_event)
@@ -134,34 +151,38 @@ BOOST_AUTO_TEST_CASE(deregistered_listener_gives_only_the_waker_event)
 
 BOOST_AUTO_TEST_CASE(closing_registered_sockets_of_every_type_gives_no_events)
 {
-    temp_dir dir;
     mio::poll p;
     mio::events evs(16);
     auto l = net::tcp_listener::bind(local_v4());
     auto c = net::tcp_stream::connect(l.local_endpoint());
     auto u = net::udp_socket::bind(udp_local_v4());
-    auto ul = net::unix_listener::bind(dir.file("l"));
-    auto [s1, s2] = net::unix_stream::pair();
-    auto [d1, d2] = net::unix_datagram::pair();
     p.registry().register_(l, token(1), interest::readable);
     p.registry().register_(c, token(2), interest::readable | interest::writable);
     p.registry().register_(u, token(3), interest::readable | interest::writable);
+#if !defined(_WIN32) // Unix-domain sockets are POSIX only
+    temp_dir dir;
+    auto ul = net::unix_listener::bind(dir.file("l"));
+    auto [s1, s2] = net::unix_stream::pair();
+    auto [d1, d2] = net::unix_datagram::pair();
     p.registry().register_(ul, token(4), interest::readable);
     p.registry().register_(s1, token(5), interest::readable | interest::writable);
     p.registry().register_(d1, token(6), interest::readable | interest::writable);
+#endif
     const udp::endpoint uaddr = u.local_endpoint();
     l.close();
     c.close();
     u.close();
-    ul.close();
-    s1.close();
-    d1.close();
     // Activity that would have produced events for each of them.
     auto stranger = net::udp_socket::bind(udp_local_v4());
     stranger.send_to(asio::buffer("x", 1), uaddr);
     boost::system::error_code ec;
+#if !defined(_WIN32)
+    ul.close();
+    s1.close();
+    d1.close();
     net::unix_stream::connect(dir.file("l"), ec);
     s2.write_some(asio::buffer("x", 1), ec);
     d2.send(asio::buffer("x", 1), ec);
+#endif
     expect_no_events(p, evs, std::chrono::milliseconds(100));
 }

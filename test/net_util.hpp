@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 #include <thread>
+#include <utility>
 #if defined(_WIN32)
 #  include <winsock2.h>
 #  include <ws2tcpip.h>
@@ -416,6 +417,31 @@ inline void restore_default_sigpipe()
 }
 #endif
 
+// Closes a descriptor the library released (release()): close(2) on
+// POSIX, closesocket on Windows.
+inline void close_native(net::tcp_stream::native_handle_type fd)
+{
+#if defined(_WIN32)
+    ::closesocket(fd);
+#else
+    ::close(fd);
+#endif
+}
+
+// Waits (bounded) until `s` is readable (a listener: has a connection to
+// accept), in a poll of its own that it leaves again: on a TCP pair the
+// bytes just written, or the FIN, reach the peer a moment later (on a Unix
+// pair they are there at once).
+template <class Source>
+void wait_until_readable(Source& s)
+{
+    mio::poll p;
+    mio::events evs(4);
+    p.registry().register_(s, mio::token(0), mio::interest::readable);
+    expect_events(p, evs, {readable(0)});
+    p.registry().deregister(s);
+}
+
 // A connected TCP pair on loopback: client (connected, writable seen) and
 // the accepted server side. Neither stays registered.
 struct tcp_pair
@@ -438,6 +464,23 @@ inline tcp_pair make_tcp_pair(const tcp::endpoint& where = local_v4())
     r.server = l.accept().first;
     return r;
 }
+
+// A connected pair of local stream sockets: a Unix-domain pair on POSIX;
+// on Windows, which has no socketpair, a loopback TCP pair.
+#if defined(_WIN32)
+using local_stream = net::tcp_stream;
+inline std::pair<net::tcp_stream, net::tcp_stream> local_stream_pair()
+{
+    tcp_pair pair = make_tcp_pair();
+    return {std::move(pair.client), std::move(pair.server)};
+}
+#else
+using local_stream = net::unix_stream;
+inline std::pair<net::unix_stream, net::unix_stream> local_stream_pair()
+{
+    return net::unix_stream::pair();
+}
+#endif
 
 } // namespace mio_test
 

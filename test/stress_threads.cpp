@@ -14,6 +14,7 @@
 
 #define BOOST_TEST_MODULE stress_threads
 #include "util.hpp"
+#include "byte_channel.hpp"
 
 #include <boost/asio/buffer.hpp>
 
@@ -37,7 +38,7 @@ namespace {
 // well under a second without sanitizers.
 constexpr auto stress_deadline = 30s;
 
-bool put_byte(mio::posix::sender& s)
+bool put_byte(mio_test::byte_sender& s)
 {
     const char byte = 'x';
     error_code ec;
@@ -70,6 +71,51 @@ void churn_once(const mio::registry& r, Source& src, Ready make_ready, token t, 
         "a second deregister did not report ENOENT");
 }
 
+#if defined(_WIN32)
+// Windows has no Unix-domain socket pair: every source is a channel there.
+constexpr bool has_unix_pairs = false;
+
+// Windows has no pipes and no socketpair: a worker's fresh sources are
+// loopback TCP pairs from a listener of its own. make_byte_channel asserts,
+// which a worker thread must not; this reports failure as an error instead.
+// The accepted end is the sender: it is connected when accept returns,
+// while the connecting end may not know it yet.
+class channel_maker
+{
+public:
+    explicit channel_maker(error_code& ec)
+        : listener_(mio::net::tcp_listener::bind(
+            {boost::asio::ip::address_v4::loopback(), 0}, ec))
+    {
+    }
+
+    mio_test::byte_channel make(steady_clock::time_point deadline, error_code& ec)
+    {
+        mio_test::byte_channel c;
+        c.receiver = mio::net::tcp_stream::connect(listener_.local_endpoint(), ec);
+        while (!ec)
+        {
+            c.sender = listener_.accept(ec).first;
+            if (ec != boost::asio::error::would_block)
+                break;
+            if (steady_clock::now() >= deadline)
+                ec = boost::asio::error::timed_out;
+            else
+            {
+                ec.clear();
+                std::this_thread::yield();
+            }
+        }
+        return c;
+    }
+
+private:
+    mio::net::tcp_listener listener_;
+};
+#else
+constexpr bool has_unix_pairs = true;
+#endif
+
 } // namespace
 
 // N threads register, reregister and deregister fresh pipes and socket
@@ -90,7 +136,7 @@ BOOST_AUTO_TEST_CASE(register_and_deregister_on_many_threads_while_one_waits)
     std::atomic<std::size_t> issued{0};
     std::atomic<std::size_t> finished{0};
     mio_test::thread_failures failures;
-    std::vector<mio::posix::pipe_ends> last(threads);
+    std::vector<mio_test::byte_channel> last(threads);
     std::vector<token> last_token(threads, token(0));
 
     std::vector<std::thread> workers;
@@ -98,18 +144,28 @@ BOOST_AUTO_TEST_CASE(register_and_deregister_on_many_threads_while_one_waits)
     {
         workers.emplace_back([&, w] {
             const mio::registry& r = p.registry();
+#if defined(_WIN32)
+            error_code listen_ec;
+            channel_maker maker(listen_ec);
+            if (!failures.expect(!listen_ec, "bind failed"))
+                return;
+            auto make_channel = [&](error_code& ec) { return maker.make(deadline, ec); };
+#else
+            auto make_channel = [](error_code& ec) { return mio::posix::make_pipe(ec); };
+#endif
             for (std::size_t i = 0; i < iterations && steady_clock::now() < deadline; ++i)
             {
                 const token t(issued.fetch_add(1));
                 error_code ec;
-                if ((i + w) % 2 == 0)
+                if (!has_unix_pairs || (i + w) % 2 == 0)
                 {
-                    auto ends = mio::posix::make_pipe(ec);
-                    if (!failures.expect(!ec, "make_pipe failed"))
+                    auto ends = make_channel(ec);
+                    if (!failures.expect(!ec, "making a channel failed"))
                         break;
                     churn_once(r, ends.receiver, [&] { return put_byte(ends.sender); }, t, i,
                         failures);
                 }
+#if !defined(_WIN32)
                 else
                 {
                     auto [a, b] = mio::net::unix_stream::pair(ec);
@@ -121,10 +177,11 @@ BOOST_AUTO_TEST_CASE(register_and_deregister_on_many_threads_while_one_waits)
                         return b.write_some(boost::asio::buffer(&byte, 1), wec) == 1 && !wec;
                     }, t, i, failures);
                 }
+#endif
             }
             error_code ec;
-            last[w] = mio::posix::make_pipe(ec);
-            failures.expect(!ec, "make_pipe failed");
+            last[w] = make_channel(ec);
+            failures.expect(!ec, "making a channel failed");
             last_token[w] = token(issued.fetch_add(1));
             r.register_(last[w].receiver, last_token[w], interest::readable, ec);
             failures.expect(!ec, "register_ of the last source failed");

@@ -77,7 +77,11 @@ BOOST_AUTO_TEST_CASE(bind_sets_reuse_address)
     auto l = net::tcp_listener::bind(local_v4());
     int on = 0;
     socklen_t len = sizeof(on);
+#if defined(_WIN32) // SO_REUSEADDR would let another socket take the port there
+    BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_EXCLUSIVEADDRUSE, reinterpret_cast<char*>(&on), &len) == 0);
+#else
     BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_REUSEADDR, reinterpret_cast<char*>(&on), &len) == 0);
+#endif
     BOOST_TEST(on == 1);
     int listening = 0;
     BOOST_REQUIRE(::getsockopt(l.native_handle(), SOL_SOCKET, SO_ACCEPTCONN, reinterpret_cast<char*>(&listening), &len) == 0);

@@ -14,6 +14,9 @@
 #include <atomic>
 #include <cstdlib>
 #include <new>
+#if defined(_WIN32)
+#  include <malloc.h>
+#endif
 
 namespace {
 std::atomic<std::uint64_t> allocations{0};
@@ -30,9 +33,25 @@ void* counted_aligned(std::size_t n, std::align_val_t a)
 {
     allocations.fetch_add(1, std::memory_order_relaxed);
     const std::size_t al = static_cast<std::size_t>(a);
+#if defined(_WIN32)
+    // Windows' C runtime has no aligned_alloc: its aligned blocks come from
+    // _aligned_malloc and go back through _aligned_free (below).
+    if (void* p = ::_aligned_malloc(n != 0 ? n : 1, al))
+        return p;
+#else
     if (void* p = std::aligned_alloc(al, (n + al - 1) / al * al))
         return p;
+#endif
     throw std::bad_alloc();
+}
+
+void free_aligned(void* p) noexcept
+{
+#if defined(_WIN32)
+    ::_aligned_free(p);
+#else
+    std::free(p);
+#endif
 }
 } // namespace
 
@@ -57,7 +76,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { free_aligned(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { free_aligned(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { free_aligned(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { free_aligned(p); }

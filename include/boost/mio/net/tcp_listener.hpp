@@ -121,9 +121,10 @@ public:
     static tcp_listener from_native(native_handle_type fd) noexcept { return tcp_listener(fd); }
 
     /// Binds to `local` with SO_REUSEADDR (so a restarted server can bind
-    /// while old connections linger in TIME_WAIT) and listens with a
-    /// backlog of 1024. Port 0 picks a free port (see local_endpoint()).
-    /// An address in use reports `EADDRINUSE`.
+    /// while old connections linger in TIME_WAIT; on Windows, where that
+    /// option would let another socket take the port, SO_EXCLUSIVEADDRUSE)
+    /// and listens with a backlog of 1024. Port 0 picks a free port (see
+    /// local_endpoint()). An address in use reports `EADDRINUSE`.
     /// @throws boost::system::system_error.
     static tcp_listener bind(const endpoint_type& local,
         const boost::source_location& loc = BOOST_CURRENT_LOCATION)

@@ -35,9 +35,12 @@ static_assert(invalid_socket_handle == INVALID_SOCKET, "invalid_socket_handle mu
 
 namespace win_ops_detail {
 
+// Winsock says WSAENOTSOCK for a closed socket (INVALID_SOCKET, or a
+// handle closed since): reported as WSAEBADF, what EBADF says on POSIX and
+// Asio says for a closed socket (bad_descriptor), as the AFD side does.
 inline void set_wsa_error(boost::system::error_code& ec, int value = ::WSAGetLastError()) noexcept
 {
-    ec.assign(value, boost::system::system_category());
+    ec.assign(value == WSAENOTSOCK ? WSAEBADF : value, boost::system::system_category());
 }
 
 inline bool report(int result, boost::system::error_code& ec) noexcept
@@ -129,7 +132,12 @@ inline level_name option_of(socket_handle fd, option opt) noexcept
 {
     switch (opt)
     {
-    case option::reuse_address: return {SOL_SOCKET, SO_REUSEADDR};
+    // Windows' SO_REUSEADDR lets another socket bind the same port and
+    // take its connections; a listening port is bindable after a restart
+    // there anyway (TIME_WAIT does not block it). What POSIX's option
+    // gives, a restartable server that owns its port, is
+    // SO_EXCLUSIVEADDRUSE (mio sets no SO_REUSEADDR on Windows either).
+    case option::reuse_address: return {SOL_SOCKET, SO_EXCLUSIVEADDRUSE};
     case option::tcp_nodelay: return {IPPROTO_TCP, TCP_NODELAY};
     case option::broadcast: return {SOL_SOCKET, SO_BROADCAST};
     case option::multicast_loop_v4: return {IPPROTO_IP, IP_MULTICAST_LOOP};
