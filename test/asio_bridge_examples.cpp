@@ -9,7 +9,8 @@
 // Each example is an echo server: it is spawned, must print
 // "listening on 127.0.0.1:PORT" as its first line, echo what several
 // clients send (large enough to fill socket buffers), and exit with status
-// 0 on SIGTERM. The binaries are found by mio_test::example_path (CMake's
+// 0 on SIGTERM (on Windows, the console's Ctrl-C: see child_process.hpp).
+// The binaries are found by mio_test::example_path (CMake's
 // BOOST_MIO_EXAMPLE_DIR, or b2's arguments).
 
 #define BOOST_TEST_MODULE asio_bridge_examples
@@ -74,6 +75,27 @@ void check_echo(unsigned short port, int clients, std::size_t size)
     }
 }
 
+// A server that cannot take the connection over closes it unanswered: the
+// client reads end of stream (or a reset), bounded.
+void check_closed_unanswered(unsigned short port)
+{
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    socket.connect(tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port));
+    asio::write(socket, asio::buffer("x", 1));
+    char c;
+    boost::system::error_code read_ec;
+    bool done = false;
+    socket.async_read_some(asio::buffer(&c, 1), [&](boost::system::error_code ec, std::size_t) {
+        read_ec = ec;
+        done = true;
+    });
+    ioc.run_for(15s);
+    BOOST_REQUIRE_MESSAGE(done, "the connection was neither echoed nor closed in time");
+    BOOST_CHECK_MESSAGE(read_ec == asio::error::eof || read_ec == asio::error::connection_reset,
+        "read: " << read_ec.message());
+}
+
 // Runs an echo server example end to end.
 void run_echo_example(const std::string& name)
 {
@@ -101,6 +123,20 @@ BOOST_AUTO_TEST_CASE(coroutine_echo_serves_clients_and_stops_on_sigterm)
 
 BOOST_AUTO_TEST_CASE(asio_hybrid_server_serves_clients_and_stops_on_sigterm)
 {
+    if (mio_test::running_under_wine())
+    {
+        // Wine 8.0 cannot take a socket off Asio's completion port
+        // (FileReplaceCompletionInformation), so to_mio reports
+        // operation_not_supported (doc/design.adoc, "Windows"): the server
+        // closes each connection unanswered, keeps serving, and stops
+        // cleanly.
+        child_process child({mio_test::example_path("asio_hybrid_server")});
+        const unsigned short port = mio_test::parse_port(child.first_line());
+        check_closed_unanswered(port);
+        check_closed_unanswered(port);
+        BOOST_CHECK_EQUAL(child.stop(SIGTERM), 0);
+        return;
+    }
     run_echo_example("asio_hybrid_server");
 }
 

@@ -19,19 +19,6 @@ foreach(name IN LISTS BOOST_MIO_POSIX_ONLY_TESTS)
   list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
 endforeach()
 
-# Not ported to Windows yet: work still to do, not a Windows limitation
-# (see doc/design.adoc, "Windows").
-set(BOOST_MIO_NOT_YET_ON_WINDOWS
-  # Spawns the bridge examples with test/child_process.hpp (which has a
-  # Windows side now: CreateProcess, CTRL_C_EVENT for SIGTERM);
-  # tools/windows-examples serves a Linux client with asio_source_echo and
-  # coroutine_echo under Wine meanwhile.
-  asio_bridge_examples
-)
-foreach(name IN LISTS BOOST_MIO_NOT_YET_ON_WINDOWS)
-  list(REMOVE_ITEM BOOST_MIO_TEST_SOURCES ${CMAKE_CURRENT_SOURCE_DIR}/${name}.cpp)
-endforeach()
-
 # The POSIX-only headers say so on Windows, in one line each, not a wall of
 # errors: compiling one of them must fail with its own message (and the
 # control, the umbrella header, must compile).
