@@ -63,30 +63,28 @@ inline std::vector<std::vector<std::string>> table(const lookup& ir)
         const double r = ir(std::string("raw_") + o);
         raw.push_back(std::isnan(r) ? std::string() : fmt("%.0f", r));
     }
+    // One row: per -O level, "N (ratio to raw epoll at that level)" of the
+    // configuration named by config(level).
     bool any = false;
+    auto row = [&](std::string label, const std::function<std::string(const char*)>& config) {
+        std::vector<std::string> line{std::move(label)};
+        for (const char* o : opts)
+        {
+            const double v = ir(config(o));
+            const double r = ir(std::string("raw_") + o);
+            any = any || !std::isnan(v);
+            line.push_back(std::isnan(v) ? std::string() : fmt("%.0f", v) + " " + ratio(v / r));
+        }
+        t.push_back(line);
+    };
     for (const char* l : links)
         for (const char* w : waits)
-        {
-            std::vector<std::string> line{link_name(l) + ", " + wait_name(w)};
-            for (const char* o : opts)
-            {
-                const double v = ir(std::string(l) + "_" + o + "_" + w);
-                const double r = ir(std::string("raw_") + o);
-                any = any || !std::isnan(v);
-                line.push_back(std::isnan(v) ? std::string() : fmt("%.0f", v) + " " + ratio(v / r));
-            }
-            t.push_back(line);
-        }
+            row(link_name(l) + ", " + wait_name(w),
+                [&](const char* o) { return std::string(l) + "_" + o + "_" + w; });
     // The diagnosis (no target): what is left when the loop's
     // `throw system_error(ec)` takes a copy, so ec stays in registers.
-    std::vector<std::string> copy{"header-only, poll.wait(events), throwing a copy of ec (diagnosis)"};
-    for (const char* o : opts)
-    {
-        const double v = ir(std::string("header_") + o + "_copy");
-        const double r = ir(std::string("raw_") + o);
-        copy.push_back(std::isnan(v) ? std::string() : fmt("%.0f", v) + " " + ratio(v / r));
-    }
-    t.push_back(copy);
+    row("header-only, poll.wait(events), throwing a copy of ec (diagnosis)",
+        [](const char* o) { return std::string("header_") + o + "_copy"; });
     t.insert(t.begin() + 1, raw);
     if (!any)
         t.clear();
